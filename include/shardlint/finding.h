@@ -1,0 +1,72 @@
+/* Findings: what rules report, in one shape every emitter reads. */
+#ifndef SHARDLINT_FINDING_H
+#define SHARDLINT_FINDING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shardlint/arena.h"
+#include "shardlint/loc.h"
+
+typedef enum { SL_LEVEL_NONE, SL_LEVEL_NOTE, SL_LEVEL_WARNING, SL_LEVEL_ERROR } sl_level;
+
+typedef struct {
+    sl_loc loc;
+    const char *message;
+} sl_related;
+
+/* One text edit: replace [loc, end) of loc.file with `text` (end == loc
+ * inserts). */
+typedef struct {
+    sl_loc loc;
+    sl_loc end;
+    const char *text;
+} sl_edit;
+
+typedef struct {
+    const char *description;   /* what the fix does, in words */
+    sl_edit *edits;
+    size_t nedits;
+    const char *override;      /* the same fix as a `key=value` word, or NULL */
+    bool verified;             /* the patched config was linted again */
+    bool removes;              /* ...and this finding was gone */
+    const char *verify_note;   /* what the re-lint found, in words */
+    bool preferred;
+} sl_fix;
+
+struct sl_rule_def;
+
+typedef struct {
+    const struct sl_rule_def *rule;
+    sl_level level;
+    sl_loc loc;
+    const char *message;       /* one line */
+    const char **notes;        /* why / consequence / help, one per line */
+    size_t nnotes;
+    sl_related *related;
+    size_t nrelated;
+    sl_fix *fixes;
+    size_t nfixes;
+    const char *key;           /* stable identity (for fingerprints, dedup) */
+    const char *scenario;      /* e.g. "expert-parallel probe", or NULL */
+} sl_finding;
+
+typedef struct {
+    sl_finding **items;
+    size_t n, cap;
+} sl_findings;
+
+sl_finding *sl_findings_add(sl_arena *a, sl_findings *f, const struct sl_rule_def *rule,
+                            sl_level level, sl_loc loc, const char *message);
+void sl_finding_note(sl_arena *a, sl_finding *f, const char *note);
+void sl_finding_related(sl_arena *a, sl_finding *f, sl_loc loc, const char *message);
+sl_fix *sl_finding_fix(sl_arena *a, sl_finding *f, const char *description);
+void sl_fix_edit(sl_arena *a, sl_fix *fix, sl_loc loc, sl_loc end, const char *text);
+
+/* Sorted by file, line, column, rule id: the order every emitter prints. */
+void sl_findings_sort(sl_findings *f);
+
+const char *sl_level_name(sl_level l);
+int sl_level_parse(const char *s, sl_level *out);
+
+#endif
