@@ -1,0 +1,82 @@
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shardlint/cli.h"
+
+const char *fixture(const char *rel)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/fixtures/%s", SHARDLINT_SOURCE_DIR, rel);
+    return buf;
+}
+
+char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0)
+            buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static char *drain(FILE *f)
+{
+    fflush(f);
+    long n = ftell(f);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    size_t got = fread(buf, 1, (size_t)n, f);
+    buf[got] = '\0';
+    fclose(f);
+    return buf;
+}
+
+cli_run run_cli(const char *const *args)
+{
+    char *argv[128];
+    int argc = 0;
+    argv[argc++] = "shardlint";
+    for (; args[argc - 1] && argc < 127; argc++)
+        argv[argc] = (char *)args[argc - 1];
+    argv[argc] = NULL;
+    if (chdir(SHARDLINT_SOURCE_DIR) != 0)
+        abort();
+    FILE *out = tmpfile(), *err = tmpfile();
+    cli_run r;
+    r.status = sl_cli_main(argc, argv, out, err);
+    r.out = drain(out);
+    r.err = drain(err);
+    return r;
+}
+
+cli_run run_cli_str(const char *args)
+{
+    char *copy = strdup(args);
+    const char *words[128];
+    size_t n = 0;
+    for (char *w = strtok(copy, " \n"); w && n < 127; w = strtok(NULL, " \n"))
+        words[n++] = w;
+    words[n] = NULL;
+    cli_run r = run_cli(words);
+    free(copy);
+    return r;
+}
+
+void cli_run_free(cli_run *r)
+{
+    free(r->out);
+    free(r->err);
+}

@@ -1,0 +1,27 @@
+/* Shared by the Criterion tests: fixture paths and running the CLI
+ * in-process with its output captured. */
+#ifndef SHARDLINT_TEST_SUPPORT_H
+#define SHARDLINT_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+/* SHARDLINT_SOURCE_DIR "/fixtures/" rel, in a static buffer. */
+const char *fixture(const char *rel);
+
+/* Whole file, NUL-terminated, malloc'd; NULL when unreadable. */
+char *slurp(const char *path);
+
+typedef struct {
+    int status;
+    char *out;   /* malloc'd */
+    char *err;   /* malloc'd */
+} cli_run;
+
+/* Runs sl_cli_main on a NULL-terminated argv (argv[0] excluded) with the
+ * working directory set to the source tree. */
+cli_run run_cli(const char *const *args);
+/* The same, with the arguments as one space-separated string. */
+cli_run run_cli_str(const char *args);
+void cli_run_free(cli_run *r);
+
+#endif
