@@ -39,7 +39,9 @@ typedef struct {
 
 /* Builds the mesh. devices: per slice; slices: 0 means "from num_slices,
  * else 1". Returns 0, or -1 with err for input errors (wrong types), or 1
- * with *merr filled for a launch error. */
+ * with *merr filled for a launch error: an unknown or repeated axis name, a
+ * value below 1 other than -1, two -1s of one kind, a -1 that cannot be
+ * filled, or a product that does not match. */
 int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long slices,
                   sl_mesh *out, sl_mesh_error *merr, sl_err *err);
 

@@ -57,7 +57,8 @@ typedef struct {
 } sl_resolved;
 
 /* Resolves one spec against the rules and mesh. Fails (-1, err at the spec's
- * location) when a logical name appears twice in the spec. */
+ * location) when a logical name appears twice in the spec, except in peel
+ * mode, where MaxText resolves each dim alone and never sees the repeat. */
 int sl_resolve(sl_arena *a, const sl_rule *rules, size_t nrules, const sl_mesh *mesh,
                const sl_spec *spec, sl_resolved *out, sl_err *err);
 
