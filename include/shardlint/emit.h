@@ -6,19 +6,43 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "shardlint/arena.h"
 #include "shardlint/finding.h"
 #include "shardlint/lint.h"
+#include "shardlint/rule.h"
 
 typedef struct {
     bool color;              /* ANSI colour (text only) */
     const char *base_dir;    /* URIs in SARIF are relative to this */
     const char *tool_version;
+    /* The rules SARIF describes besides those of the findings; NULL means
+     * sl_rule_registry. */
+    const sl_rule_def *const *rules;
+    size_t nrules;
 } sl_emit_opts;
 
 void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o);
 void sl_emit_json(FILE *out, const sl_findings *f, const sl_emit_opts *o);
 void sl_emit_sarif(FILE *out, const sl_findings *f, const sl_emit_opts *o);
 void sl_emit_github(FILE *out, const sl_findings *f, const sl_emit_opts *o);
+
+/* The rules a SARIF log describes: opts->rules (or the registry), then any
+ * other rule a finding refers to, each id once. Returns the count. */
+size_t sl_emit_rule_list(sl_arena *a, const sl_findings *f, const sl_emit_opts *o,
+                         const sl_rule_def ***out);
+
+/* A finding's identity across runs: FNV-1a 64 of rule id, key and path as
+ * 16 hex digits in buf (17 bytes). Line numbers do not enter it, so
+ * unrelated edits above a finding keep its fingerprint. */
+const char *sl_emit_fingerprint(const sl_finding *f, const char *path, char *buf);
+
+/* `file` relative to base_dir (NULL: the working directory), both
+ * normalised lexically, with '/' separators; an absolute path when file is
+ * outside base_dir. */
+char *sl_emit_relpath(sl_arena *a, const char *file, const char *base_dir);
+
+/* Findings per level, indexed by sl_level. */
+void sl_emit_count(const sl_findings *f, size_t counts[4]);
 
 /* `shardlint resolve`: the mesh and every tensor. */
 void sl_emit_resolve_text(FILE *out, const sl_lint_result *r);

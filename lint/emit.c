@@ -1,0 +1,122 @@
+/* What several output formats share: the rule list, fingerprints, paths,
+ * counts. */
+#include "shardlint/emit.h"
+
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+static bool has_rule(const sl_rule_def **list, size_t n, const sl_rule_def *r)
+{
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == r || (list[i]->id && r->id && strcmp(list[i]->id, r->id) == 0))
+            return true;
+    return false;
+}
+
+size_t sl_emit_rule_list(sl_arena *a, const sl_findings *f, const sl_emit_opts *o,
+                         const sl_rule_def ***out)
+{
+    const sl_rule_def *const *base = o && o->rules ? o->rules : sl_rule_registry;
+    size_t nbase = o && o->rules ? o->nrules : sl_rule_count;
+    const sl_rule_def **list = sl_alloc(a, (nbase + f->n + 1) * sizeof *list);
+    size_t n = 0;
+    for (size_t i = 0; i < nbase; i++)
+        if (base[i] && !has_rule(list, n, base[i]))
+            list[n++] = base[i];
+    for (size_t i = 0; i < f->n; i++)
+        if (f->items[i]->rule && !has_rule(list, n, f->items[i]->rule))
+            list[n++] = f->items[i]->rule;
+    *out = list;
+    return n;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; s && *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    /* A separator byte keeps ("ab","c") apart from ("a","bc"). */
+    h ^= 0xff;
+    return h * 0x100000001b3ULL;
+}
+
+const char *sl_emit_fingerprint(const sl_finding *f, const char *path, char *buf)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    h = fnv1a(h, f->rule ? f->rule->id : "");
+    h = fnv1a(h, f->key ? f->key : f->message);
+    h = fnv1a(h, path ? path : "");
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; i--, h >>= 4)
+        buf[i] = hex[h & 0xf];
+    buf[16] = '\0';
+    return buf;
+}
+
+/* Splits an absolute form of `path` into components, resolving "." and ".."
+ * without touching the file system (the file may not exist). */
+static size_t components(sl_arena *a, const char *path, const char ***out)
+{
+    char *full;
+    if (path[0] == '/') {
+        full = sl_strdup(a, path);
+    } else {
+        char cwd[4096];
+        full = sl_sprintf(a, "%s/%s", getcwd(cwd, sizeof cwd) ? cwd : "", path);
+    }
+    const char **parts = sl_alloc(a, (strlen(full) / 2 + 2) * sizeof *parts);
+    size_t n = 0;
+    for (char *save = NULL, *p = strtok_r(full, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
+        if (strcmp(p, ".") == 0)
+            continue;
+        if (strcmp(p, "..") == 0) {
+            if (n)
+                n--;
+            continue;
+        }
+        parts[n++] = p;
+    }
+    *out = parts;
+    return n;
+}
+
+static char *join(sl_arena *a, const char **parts, size_t n, bool absolute)
+{
+    size_t len = 2;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(parts[i]) + 1;
+    char *s = sl_alloc(a, len), *p = s;
+    for (size_t i = 0; i < n; i++) {
+        if (i || absolute)
+            *p++ = '/';
+        size_t k = strlen(parts[i]);
+        memcpy(p, parts[i], k);
+        p += k;
+    }
+    if (p == s && absolute)
+        *p = '/';
+    return s;
+}
+
+char *sl_emit_relpath(sl_arena *a, const char *file, const char *base_dir)
+{
+    const char **fp, **bp;
+    size_t nf = components(a, file, &fp);
+    size_t nb = components(a, base_dir ? base_dir : ".", &bp);
+    size_t i = 0;
+    while (i < nb && i < nf && strcmp(fp[i], bp[i]) == 0)
+        i++;
+    if (i < nb || i == nf)
+        return join(a, fp, nf, true);
+    return join(a, fp + i, nf - i, false);
+}
+
+void sl_emit_count(const sl_findings *f, size_t counts[4])
+{
+    memset(counts, 0, 4 * sizeof *counts);
+    for (size_t i = 0; i < f->n; i++)
+        if (f->items[i]->level <= SL_LEVEL_ERROR)
+            counts[f->items[i]->level]++;
+}
