@@ -17,7 +17,8 @@ typedef enum {
     SL_COND_GT,
     SL_COND_LT,
     SL_COND_TRUE,   /* key is true (bool) */
-    SL_COND_FALSE   /* key is false, or absent */
+    SL_COND_FALSE,  /* key is false, or absent */
+    SL_COND_LE      /* for `x <= 0` branches such as capacity_factor */
 } sl_cond_op;
 
 /* A condition on a config value. `value` is compared as a number when both
@@ -67,5 +68,9 @@ bool sl_site_live(const sl_site *s, const sl_config *c, sl_cond_eval *evals);
 void sl_site_spec(const sl_site *s, const sl_config *c, sl_spec *out);
 
 const sl_site *sl_catalog_find(const char *id);
+
+/* The operator as people read it: "==", "!=", ">", "<", "<=", "is true",
+ * "is false", for messages such as "capacity_factor > 0". */
+const char *sl_cond_op_str(sl_cond_op op);
 
 #endif
