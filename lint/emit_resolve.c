@@ -41,7 +41,7 @@ static void put_mesh(FILE *out, const sl_mesh *m)
     }
     for (size_t i = 0; i < m->naxes; i++) {
         const sl_axis *x = &m->axes[i];
-        fprintf(out, "  %c %-*s %*lld", x->size > 1 ? '*' : ' ', wname, x->name ? x->name : "",
+        fprintf(out, "  %c %-*s  %*lld", x->size > 1 ? '*' : ' ', wname, x->name ? x->name : "",
                 wsize, x->size);
         if (x->ici_key)
             put_key(out, x->ici_key, x->ici, x->ici_filled, x->ici_loc);

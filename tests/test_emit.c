@@ -379,3 +379,128 @@ Test(emit, sarif_validates_against_schema)
     write_and_validate(text, false);
     free(text);
 }
+
+/* `shardlint resolve` on a hand-built result: the Mixtral dispatch tensor
+ * whose expert dim lost `expert` to the batch dim. */
+static sl_lint_result res;
+static sl_axis axes[4];
+static sl_rule rules[3];
+static sl_spec spec;
+static sl_resolved tensor;
+static sl_loss loss;
+static const char *batch_axes[] = {"data", "fsdp", "expert"};
+static const char *batch_phys[] = {"fsdp", "expert"};
+
+static void build_result(void)
+{
+    arena = sl_arena_new();
+    memset(&findings, 0, sizeof findings);
+    axes[0] = (sl_axis){.name = "data", .size = 1, .ici = 1, .dcn = 1,
+                        .ici_key = "ici_data_parallelism", .ici_loc = at("configs/base.yml", 90, 23)};
+    axes[1] = (sl_axis){.name = "fsdp", .size = 2, .ici = 2, .dcn = 1,
+                        .ici_key = "ici_fsdp_parallelism", .ici_loc = {.word = 4}};
+    axes[2] = (sl_axis){.name = "expert", .size = 4, .ici = 4, .dcn = 1, .ici_filled = true,
+                        .ici_key = "ici_expert_parallelism", .ici_loc = {.word = 3}};
+    axes[3] = (sl_axis){.name = "attn_dp", .size = 1, .ici = 1, .dcn = 1};
+    res = (sl_lint_result){.mesh_ok = true,
+                           .mesh = {.axes = axes, .naxes = 4, .devices = 8, .slices = 1},
+                           .tensors = &tensor, .ntensors = 1};
+    rules[0] = (sl_rule){.name = "activation_batch_moe", .loc = at("configs/base.yml", 578, 3), .index = 40};
+    rules[1] = (sl_rule){.name = "activation_exp", .loc = at("configs/base.yml", 590, 3), .index = 52};
+    rules[2] = (sl_rule){.name = "activation_embed_moe", .loc = at("configs/base.yml", 580, 3), .index = 42};
+    spec = (sl_spec){.name = "moe.dense.dispatch", .origin = "catalog",
+                     .logical = {"activation_exp", "activation_batch_moe", NULL, "activation_embed_moe"},
+                     .ndims = 4, .loc = at("layers/moe.py", 120, 9), .keep_dim = 0};
+    loss = (sl_loss){.rule = &rules[1], .axis = "expert", .by_dim = 1, .by_rule = &rules[0]};
+    tensor = (sl_resolved){.spec = &spec, .ndims = 4};
+    tensor.dims[0] = (sl_dim){.logical = "activation_exp", .losses = &loss, .nlosses = 1};
+    tensor.dims[1] = (sl_dim){.logical = "activation_batch_moe", .rule = &rules[0],
+                              .axes = batch_axes, .naxes = 3, .axes_is_list = true,
+                              .physical = batch_phys, .nphysical = 2};
+    tensor.dims[3] = (sl_dim){.logical = "activation_embed_moe", .rule = &rules[2]};
+}
+
+typedef void (*resolve_emitter)(FILE *, const sl_lint_result *);
+
+static char *emit_result(resolve_emitter fn)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    fn(out, &res);
+    fclose(out);
+    return buf;
+}
+
+TestSuite(resolve, .init = build_result, .fini = teardown);
+
+Test(resolve, text_matches_fixture)
+{
+    char *got = emit_result(sl_emit_resolve_text);
+    char *want = slurp(fixture("emit/resolve.txt"));
+    cr_assert_not_null(want);
+    cr_assert_str_eq(got, want);
+    free(got);
+    free(want);
+}
+
+Test(resolve, json_fields)
+{
+    char *text = emit_result(sl_emit_resolve_json);
+    cJSON *j = parse(text);
+    cr_assert_eq(num_at(j, "mesh.devices"), 8);
+    cr_assert_str_eq(str_at(j, "mesh.axes.2.name"), "expert");
+    cr_assert(cJSON_IsTrue(path(j, "mesh.axes.2.active")));
+    cr_assert(cJSON_IsFalse(path(j, "mesh.axes.0.active")));
+    cr_assert_eq(num_at(j, "mesh.axes.2.ici"), 4);
+    cJSON *t = path(j, "tensors.0");
+    cr_assert_str_eq(str_at(t, "name"), "moe.dense.dispatch");
+    cr_assert_str_eq(str_at(t, "origin"), "catalog");
+    cr_assert_eq(num_at(t, "source.line"), 120);
+    cr_assert(cJSON_IsNull(path(t, "logical.2")));
+    cr_assert(cJSON_IsNull(path(t, "physical.0")), "a dim with no axis left is null");
+    cr_assert_str_eq(str_at(t, "physical.1.1"), "expert");
+    cr_assert(cJSON_IsNull(path(t, "physical.3")));
+    cr_assert(cJSON_IsNull(path(t, "dims.0.rule")));
+    cr_assert_eq(num_at(t, "dims.1.rule.index"), 40);
+    cr_assert_eq(num_at(t, "dims.1.rule.line"), 578);
+    cr_assert_str_eq(str_at(t, "dims.0.lost.0.axis"), "expert");
+    cr_assert_eq(num_at(t, "dims.0.lost.0.to_dim"), 1);
+    cr_assert_eq(num_at(t, "dims.0.lost.0.by_rule.line"), 578);
+    cr_assert_eq(num_at(t, "dims.0.lost.0.rule.line"), 590);
+    cr_assert_eq(cJSON_GetArraySize(path(t, "dims.1.lost")), 0);
+    cJSON_Delete(j);
+    free(text);
+}
+
+Test(resolve, without_a_mesh)
+{
+    res.mesh_ok = false;
+    res.ntensors = 0;
+    char *got = emit_result(sl_emit_resolve_text);
+    cr_assert_str_eq(got, "mesh: not built\n");
+    free(got);
+    char *text = emit_result(sl_emit_resolve_json);
+    cJSON *j = parse(text);
+    cr_assert(cJSON_IsNull(path(j, "mesh")));
+    cr_assert_eq(cJSON_GetArraySize(path(j, "tensors")), 0);
+    cJSON_Delete(j);
+    free(text);
+}
+
+Test(resolve, dcn_keys_only_with_slices)
+{
+    axes[2].dcn_key = "dcn_expert_parallelism";
+    axes[2].dcn = 2;
+    axes[2].size = 8;
+    axes[2].dcn_loc = at("configs/base.yml", 120, 25);
+    char *one = emit_result(sl_emit_resolve_text);
+    cr_assert_null(strstr(one, "dcn_"), "DCN shown for a single slice");
+    res.mesh.slices = 2;
+    char *two = emit_result(sl_emit_resolve_text);
+    cr_assert_not_null(strstr(two, "mesh: 8 devices x 2 slices\n"));
+    cr_assert_not_null(strstr(two, "  * expert   8  ici_expert_parallelism=-1 (filled) at command "
+                                   "line, word 3  dcn_expert_parallelism=2 at configs/base.yml:120\n"));
+    free(one);
+    free(two);
+}
