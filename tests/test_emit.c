@@ -331,6 +331,18 @@ Test(emit, sarif_fingerprints_stable_across_runs_and_lines)
     free(other);
 }
 
+Test(emit, json_and_sarif_share_fingerprints)
+{
+    char *sarif = fingerprint_of("SL901");
+    char *text = emit(sl_emit_json, &plain);
+    cJSON *j = parse(text);
+    cr_assert_str_eq(str_at(j, "findings.2.rule"), "SL901");
+    cr_assert_str_eq(str_at(j, "findings.2.fingerprint"), sarif);
+    cJSON_Delete(j);
+    free(text);
+    free(sarif);
+}
+
 /* Runs Debian's python3-jsonschema on a SARIF file; returns its exit status
  * and leaves its report in msg. */
 static int validate(const char *sarif, char *msg, size_t size)
