@@ -97,8 +97,11 @@ static const char *base_path(chain *c, const char *file, const sl_node *v)
     const char *in_root = path_join(c->a, c->search_root, x);
     if (is_file(in_root))
         return in_root;
-    sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s and %s)", x, near,
-               in_root);
+    if (strcmp(near, in_root) == 0)
+        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s)", x, near);
+    else
+        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s and %s)", x,
+                   near, in_root);
     return NULL;
 }
 

@@ -1,0 +1,249 @@
+/* YAML stage: YAML 1.1 typing as PyYAML/OmegaConf read it, locations,
+ * hostile-input limits, errors, and the tree operations. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "shardlint/yaml.h"
+#include "support.h"
+
+static sl_arena *A;
+static sl_err E;
+
+static void setup(void)
+{
+    A = sl_arena_new();
+    memset(&E, 0, sizeof E);
+}
+
+static void teardown(void)
+{
+    sl_arena_free(A);
+}
+
+TestSuite(yaml, .init = setup, .fini = teardown);
+
+static sl_node *load(const char *rel)
+{
+    sl_node *n = NULL;
+    int rc = sl_yaml_load_file(A, fixture(rel), &n, &E);
+    cr_assert_eq(rc, 0, "%s: %s", rel, E.msg);
+    return n;
+}
+
+static void load_fails(const char *rel, int line, int col, const char *msg)
+{
+    sl_node *n = NULL;
+    const char *path = fixture(rel);
+    cr_assert_eq(sl_yaml_load_file(A, path, &n, &E), -1, "%s loaded", rel);
+    cr_assert_str_eq(E.loc.file, path);
+    cr_assert_eq(E.loc.line, line, "line %d: %s", E.loc.line, E.msg);
+    cr_assert_eq(E.loc.col, col, "col %d: %s", E.loc.col, E.msg);
+    cr_assert(strstr(E.msg, msg), "message: %s", E.msg);
+}
+
+static sl_node *value(const char *text)
+{
+    sl_node *n = NULL;
+    sl_loc word = {NULL, 0, 0, 4};
+    cr_assert_eq(sl_yaml_parse_value(A, text, word, &n, &E), 0, "%s: %s", text, E.msg);
+    return n;
+}
+
+static void item_type(const sl_node *seq, size_t k, sl_scalar_type t)
+{
+    cr_assert_eq(seq->items[k]->kind, SL_NODE_SCALAR);
+    cr_assert_eq(seq->items[k]->type, t, "item %zu '%s': type %d", k, seq->items[k]->str,
+                 seq->items[k]->type);
+}
+
+Test(yaml, scalar_types_follow_yaml_1_1)
+{
+    sl_node *m = load("config/yaml/types.yml");
+    cr_assert_eq(sl_map_get(m, "none_word")->type, SL_SCALAR_STR);
+    cr_assert_str_eq(sl_map_get(m, "none_word")->str, "None");
+    cr_assert(sl_node_is_null(sl_map_get(m, "empty")));
+    sl_node *nulls = sl_map_get(m, "nulls");
+    cr_assert_eq(nulls->n, 3);
+    for (size_t k = 0; k < nulls->n; k++)
+        item_type(nulls, k, SL_SCALAR_NULL);
+    sl_node *bools = sl_map_get(m, "bools");
+    bool want[] = {true, false, true, false, true, false};
+    for (size_t k = 0; k < 6; k++) {
+        item_type(bools, k, SL_SCALAR_BOOL);
+        cr_assert_eq(bools->items[k]->b, want[k], "bool %zu", k);
+    }
+}
+
+Test(yaml, ints_and_floats)
+{
+    sl_node *m = load("config/yaml/types.yml");
+    sl_node *ints = sl_map_get(m, "ints");
+    long long want[] = {10000, -1, 31, 10, 0, 90};
+    for (size_t k = 0; k < 6; k++) {
+        long long v;
+        cr_assert(sl_node_int(ints->items[k], &v), "int %zu '%s'", k, ints->items[k]->str);
+        cr_assert_eq(v, want[k], "int %zu: %lld", k, v);
+    }
+    sl_node *floats = sl_map_get(m, "floats");
+    double fwant[] = {1e-5, 1.25, INFINITY, -INFINITY, 1e-5, 6500};
+    for (size_t k = 0; k < 6; k++) {
+        double v;
+        item_type(floats, k, SL_SCALAR_FLOAT);
+        cr_assert(sl_node_num(floats->items[k], &v));
+        cr_assert_eq(v, fwant[k], "float %zu: %g", k, v);
+    }
+    sl_node *quoted = sl_map_get(m, "quoted"), *words = sl_map_get(m, "words");
+    for (size_t k = 0; k < quoted->n; k++)
+        item_type(quoted, k, SL_SCALAR_STR);
+    for (size_t k = 0; k < words->n; k++)
+        item_type(words, k, SL_SCALAR_STR);
+}
+
+Test(yaml, nested_value_location)
+{
+    sl_node *m = load("config/yaml/nested.yml");
+    sl_node *rules = sl_map_get(sl_map_get(sl_map_get(m, "outer"), "inner"), "rules");
+    cr_assert_not_null(rules);
+    sl_node *second = rules->items[1];
+    cr_assert_eq(second->loc.line, 5);
+    cr_assert_eq(second->loc.col, 9);
+    cr_assert_eq(second->end.line, 5);
+    cr_assert_eq(second->end.col, 49);
+    cr_assert(second->flow);
+    sl_node *fsdp = second->items[1]->items[1];
+    cr_assert_str_eq(fsdp->str, "fsdp");
+    cr_assert_eq(fsdp->loc.line, 5);
+    cr_assert_eq(fsdp->loc.col, 43);
+    cr_assert_str_eq(fsdp->loc.file, fixture("config/yaml/nested.yml"));
+}
+
+Test(yaml, aliases_merge_keys_and_duplicate_keys)
+{
+    sl_node *m = load("config/yaml/aliases.yml");
+    sl_node *run = sl_map_get(m, "run");
+    long long steps;
+    cr_assert(sl_node_int(sl_map_get(run, "steps"), &steps));
+    cr_assert_eq(steps, 20);
+    cr_assert_not_null(sl_map_get(run, "lr"));
+    cr_assert_null(sl_map_get(run, "<<"));
+    cr_assert(sl_node_equal(sl_map_get(m, "again"), sl_map_get(m, "axes")));
+    cr_assert(sl_node_int(sl_map_get(m, "dup"), &steps));
+    cr_assert_eq(steps, 2);
+    cr_assert_str_eq(m->keys[m->n - 1]->str, "dup");
+}
+
+Test(yaml, alias_bomb_is_rejected)
+{
+    load_fails("config/yaml/bomb.yml", 6, 36, "more than 1000000 nodes");
+}
+
+Test(yaml, nesting_depth_is_limited)
+{
+    load_fails("config/yaml/deep.yml", 1, 262, "deeper than 256");
+}
+
+Test(yaml, broken_yaml_points_at_the_problem)
+{
+    load_fails("config/yaml/broken.yml", 4, 1, "could not parse YAML: did not find expected");
+}
+
+Test(yaml, non_scalar_key_is_an_error)
+{
+    load_fails("config/yaml/badkey.yml", 1, 3, "mapping keys must be scalars");
+}
+
+Test(yaml, missing_file)
+{
+    load_fails("config/yaml/no-such-file.yml", 1, 1, "cannot open: No such file or directory");
+}
+
+Test(yaml, empty_file_and_first_document)
+{
+    cr_assert_eq(load("config/yaml/empty.yml")->kind, SL_NODE_MAP);
+    cr_assert_eq(load("config/yaml/empty.yml")->n, 0);
+    sl_node *m = load("config/yaml/multi.yml");
+    cr_assert_not_null(sl_map_get(m, "first"));
+    cr_assert_null(sl_map_get(m, "second"));
+}
+
+Test(yaml, override_values_are_typed_like_the_launch_parser)
+{
+    long long i;
+    double f;
+    bool b;
+    cr_assert(sl_node_int(value("-1"), &i) && i == -1);
+    cr_assert(sl_node_num(value("1.25"), &f) && f == 1.25);
+    cr_assert(sl_node_bool(value("False"), &b) && !b);
+    cr_assert_eq(value("None")->type, SL_SCALAR_STR);
+    cr_assert(sl_node_is_null(value("")));
+    sl_node *l = value("['a','b']");
+    cr_assert_eq(l->kind, SL_NODE_SEQ);
+    cr_assert_eq(l->n, 2);
+    cr_assert_str_eq(l->items[1]->str, "b");
+    sl_node *nest = value("[[a, [b, c]]]");
+    cr_assert_str_eq(nest->items[0]->items[1]->items[1]->str, "c");
+    cr_assert_eq(nest->items[0]->items[1]->items[1]->loc.word, 4);
+    cr_assert_null(nest->items[0]->items[1]->items[1]->loc.file);
+}
+
+Test(yaml, bad_override_value_is_an_error_at_the_word)
+{
+    sl_node *n;
+    cr_assert_eq(sl_yaml_parse_value(A, "[a, b", (sl_loc){NULL, 0, 0, 7}, &n, &E), -1);
+    cr_assert_eq(E.loc.word, 7);
+    cr_assert(strstr(E.msg, "cannot parse value '[a, b'"), "%s", E.msg);
+}
+
+Test(yaml, merge_dicts_key_by_key_and_replace_lists)
+{
+    sl_node *base = value("{mesh: [data, fsdp, expert], opt: {lr: 1, beta: 2}, keep: 1}");
+    sl_node *over = value("{mesh: [data], opt: {lr: 5}, new: x}");
+    sl_node *m = sl_node_merge(A, base, over);
+    cr_assert_str_eq(sl_node_render(A, m),
+                     "{mesh: [data], opt: {lr: 5, beta: 2}, keep: 1, new: x}");
+    cr_assert_str_eq(sl_node_render(A, base),
+                     "{mesh: [data, fsdp, expert], opt: {lr: 1, beta: 2}, keep: 1}");
+    sl_node *replaced = sl_node_merge(A, value("{opt: {lr: 1}}"), value("{opt: null}"));
+    cr_assert(sl_node_is_null(sl_map_get(replaced, "opt")));
+}
+
+Test(yaml, equality_compares_resolved_values)
+{
+    cr_assert(sl_node_equal(value("0x10"), value("16")));
+    cr_assert(sl_node_equal(value("8"), value("8.0")));
+    cr_assert_not(sl_node_equal(value("'8'"), value("8")));
+    cr_assert(sl_node_equal(value("{a: 1, b: [x]}"), value("{b: [x], a: 1}")));
+    cr_assert_not(sl_node_equal(value("[x, y]"), value("[y, x]")));
+}
+
+Test(yaml, copy_is_deep)
+{
+    sl_node *orig = value("{a: {b: 1}}");
+    sl_node *copy = sl_node_copy(A, orig);
+    sl_map_set(A, sl_map_get(copy, "a"), sl_node_new_scalar(A, "c", true, (sl_loc){0}),
+               value("2"));
+    cr_assert_null(sl_map_get(sl_map_get(orig, "a"), "c"));
+    cr_assert_not_null(sl_map_get(sl_map_get(copy, "a"), "c"));
+}
+
+Test(yaml, map_set_keeps_position_and_remove_shifts)
+{
+    sl_node *m = value("{a: 1, b: 2, c: 3}");
+    sl_map_set(A, m, sl_node_new_scalar(A, "a", true, (sl_loc){0}), value("9"));
+    sl_map_remove(m, "b");
+    sl_map_remove(m, "absent");
+    cr_assert_str_eq(sl_node_render(A, m), "{a: 9, c: 3}");
+    cr_assert_str_eq(sl_map_key(m, "c")->str, "c");
+}
+
+Test(yaml, render_quotes_only_when_needed)
+{
+    sl_loc none = {0};
+    sl_node *seq = value("[data, 'true', '1', '', 'it''s: x', None, 1.e-05, ~]");
+    cr_assert_str_eq(sl_node_render(A, seq), "[data, 'true', '1', '', 'it''s: x', None, 1.e-05, ~]");
+    sl_node *nl = sl_node_new_scalar(A, "a\nb", true, none);
+    cr_assert_str_eq(sl_node_render(A, nl), "\"a\\nb\"");
+    sl_node *flowy = sl_node_new_scalar(A, "a,b", true, none);
+    cr_assert_str_eq(sl_node_render(A, flowy), "'a,b'");
+}
