@@ -1,0 +1,138 @@
+/* Source scanners: logical-axis specs in MaxText's Python model code and
+ * MaxText launches in shell scripts. Both read text only; nothing is
+ * imported or run. */
+#ifndef SHARDLINT_SCAN_H
+#define SHARDLINT_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shardlint/arena.h"
+#include "shardlint/catalog.h"
+#include "shardlint/config.h"
+#include "shardlint/lint.h"
+#include "shardlint/loc.h"
+#include "shardlint/resolve.h"
+
+/* Files larger than this are skipped by the directory scans: no model source
+ * or launch script comes near it, and generated blobs are not worth reading. */
+#define SL_SCAN_MAX_FILE (16u << 20)
+
+/* ---- Python model code ---------------------------------------------------
+ *
+ * A site is a tuple or list literal made only of string literals and None
+ * (one line or many; comments and a trailing comma allowed), or the
+ * arguments of a P(...)/PartitionSpec(...) call of that shape, where at least
+ * one string is a known logical name. A literal that is itself an element of
+ * an enclosing tuple/list literal is not a site: such nests are rule tables
+ * (`("activation_batch", "data")` pairs), not tensor specs. Strings,
+ * f-strings, docstrings and comments never produce a site. */
+typedef struct {
+    sl_loc loc;               /* opening bracket, or the start of the P(...) call;
+                                 file = display path, col in bytes, 1-based */
+    const char *function;     /* innermost enclosing def, NULL at module/class level */
+    const char *variable;     /* name the literal is assigned to (`dispatch_axis`,
+                                 `self.kernel_axes`), NULL when not assigned */
+    const char *carrier;      /* last name of the call receiving the spec, directly
+                                 or through `variable` ("with_logical_constraint",
+                                 "_maybe_shard_with_logical", "DenseGeneral" for
+                                 kernel_axes=...), "PartitionSpec" for P/PartitionSpec;
+                                 NULL when the spec is never seen passed to a call */
+    const char *keyword;      /* keyword argument it is passed as ("kernel_axes"), or NULL */
+    sl_loc use;               /* for a variable: its first use as a call argument in
+                                 the same def; zeroed when none */
+    const char *logical[SL_MAX_DIMS];   /* NULL for None */
+    sl_loc dim_locs[SL_MAX_DIMS];       /* each element's literal (string or None) */
+    size_t ndims;
+} sl_py_site;
+
+/* known/nknown: the logical names of the resolved rules. known == NULL makes
+ * every string count as a name (any string-only literal is a site). Sites are
+ * appended to `sites` (sl_py_site *) in file order. */
+int sl_scan_py_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
+                   const char *const *known, size_t nknown, sl_vec *sites, sl_err *err);
+int sl_scan_py_file(sl_arena *a, const char *path, const char *display_path,
+                    const char *const *known, size_t nknown, sl_vec *sites, sl_err *err);
+/* Every *.py under dir, recursively, in name order; display paths are relative
+ * to dir ("layers/moe.py"). Symlinked directories, dot-directories and
+ * __pycache__ are not entered; files over SL_SCAN_MAX_FILE are skipped. */
+int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_t nknown,
+                   sl_vec *sites, sl_err *err);
+
+/* The MaxText package holding the model code of a checkout, found from a
+ * config path inside it (".../src/maxtext/configs/base.yml" gives
+ * ".../src/maxtext"; older trees' ".../MaxText/configs/x.yml" gives
+ * ".../MaxText"): the nearest ancestor of the config's folder that has a
+ * `layers` folder. NULL when there is none. */
+const char *sl_scan_find_source(sl_arena *a, const char *config_path);
+
+/* The catalog site a scanned site is: same file (the display path ends with
+ * the catalog's file at a path boundary), same def, same variable when the
+ * catalog names one, same logical names. NULL when none. */
+const sl_site *sl_py_site_match(const sl_py_site *s, const sl_site *catalog, size_t n);
+
+/* The scanned site as a spec (origin "source", at its exact location).
+ * For a site matched in the catalog, pass the catalog's spec for this config
+ * (sl_site_spec(match, config, &cs)) as `catalog`: the result keeps its name,
+ * intent, peel and site and takes the source location; whether the site is
+ * live stays the catalog's conditions (sl_site_live). catalog may be NULL. */
+void sl_py_site_spec(sl_arena *a, const sl_py_site *s, const sl_spec *catalog, sl_spec *out);
+
+/* "layers/moe.py:2810 dense_matmul: dispatch_axis", the way findings name a site. */
+const char *sl_py_site_str(sl_arena *a, const sl_py_site *s);
+
+/* ---- Launch scripts ------------------------------------------------------ */
+
+/* A variable use the scanner would not guess: unset in the script and without
+ * a default, assigned from $(...), positional, or an expansion form it does
+ * not evaluate. name is the variable, or the text of a $(...)/`...`. */
+typedef struct {
+    const char *name;
+    sl_loc loc;
+} sl_sh_unknown;
+
+typedef struct {
+    sl_loc loc;                 /* the python word */
+    const char *entry_point;    /* "maxtext.trainers.pre_train.train", "MaxText/train.py" */
+    const char *config;         /* resolved config path; NULL when absent or unresolved */
+    const char *config_src;     /* the config word as written, NULL when absent */
+    sl_loc config_loc;
+    sl_override *ov;            /* key=value words fully resolved: text is the value */
+    size_t nov;
+    sl_override *unresolved;    /* key=value words using unknown variables: text is the
+                                   value with those left as written */
+    size_t nunresolved;
+    sl_sh_unknown *unknown;     /* every unknown use in the launch's words */
+    size_t nunknown;
+    long long devices;          /* devices per slice the launch implies, 0 if it doesn't */
+    const char *devices_why;    /* e.g. "hardware=gpu: one node of 8 GPUs" */
+    sl_loc devices_loc;         /* the word that says so */
+} sl_launch;
+
+/* Finds MaxText launches (python -m maxtext.trainers.pre_train.train,
+ * -m MaxText.train, train.py, train_compile, decode, post_train trainers)
+ * in a shell script. repo_root stands for $PWD and anchors relative config
+ * paths; NULL leaves $PWD unknown and relative paths as written. Launches
+ * are appended to `launches` (sl_launch *) in script order. */
+int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
+                   const char *repo_root, sl_vec *launches, sl_err *err);
+int sl_scan_sh_file(sl_arena *a, const char *path, const char *repo_root, sl_vec *launches,
+                    sl_err *err);
+/* Every *.sh under dir, recursively, as sl_scan_py_dir walks; display paths
+ * are the paths as reached from dir (dir "/x" gives "/x/a/run.sh"). */
+int sl_scan_sh_dir(sl_arena *a, const char *dir, const char *repo_root, sl_vec *launches,
+                   sl_err *err);
+
+/* The checkout a script lives in: nearest ancestor of its folder holding
+ * src/maxtext/configs/base.yml or MaxText/configs/base.yml. NULL if none. */
+const char *sl_scan_find_repo_root(sl_arena *a, const char *script_path);
+
+/* Devices per slice named by a TPU topology such as "v5p-256", 0 when the
+ * name is not one. *why (may be NULL) gets the reasoning in words. */
+long long sl_tpu_topology_devices(sl_arena *a, const char *name, const char **why);
+
+/* The lint scenario of a launch: its config and resolved overrides; devices
+ * is the --devices value when > 0, else what the launch implies. */
+void sl_launch_scenario(const sl_launch *l, long long devices, sl_scenario *out);
+
+#endif

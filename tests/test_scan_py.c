@@ -1,0 +1,213 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shardlint/scan.h"
+#include "support.h"
+
+static const char *const known[] = {"activation_batch", "activation_length", "activation_embed",
+                                    "activation_exp",   "embed",             "mlp"};
+#define NKNOWN (sizeof known / sizeof *known)
+
+static sl_arena *arena;
+
+static void setup(void) { arena = sl_arena_new(); }
+static void teardown(void) { sl_arena_free(arena); }
+
+TestSuite(scan_py, .init = setup, .fini = teardown);
+
+static const char *site_line(const sl_py_site *s)
+{
+    char names[1024] = "";
+    for (size_t i = 0; i < s->ndims; i++) {
+        strcat(names, i ? ", " : "");
+        strcat(names, s->logical[i] ? s->logical[i] : "None");
+    }
+    return sl_sprintf(arena, "%d:%d %s %s %s %s (%s)", s->loc.line, s->loc.col,
+                      s->function ? s->function : "-", s->variable ? s->variable : "-",
+                      s->carrier ? s->carrier : "-", s->keyword ? s->keyword : "-", names);
+}
+
+static sl_vec scan(const char *src)
+{
+    sl_vec sites = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_py_buf(arena, src, strlen(src), "t.py", known, NKNOWN, &sites, &err), 0);
+    return sites;
+}
+
+Test(scan_py, fixture_matches_expected)
+{
+    sl_vec sites = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_py_file(arena, fixture("scan/carriers.py"), "carriers.py", known, NKNOWN,
+                                 &sites, &err), 0, "%s", err.msg);
+    char *expected = slurp(fixture("scan/carriers.expected"));
+    cr_assert_not_null(expected);
+    size_t i = 0;
+    for (char *line = strtok(expected, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        cr_assert_lt(i, sites.n, "missing site: %s", line);
+        cr_expect_str_eq(site_line(sites.items[i]), line);
+        i++;
+    }
+    cr_expect_eq(i, sites.n, "%zu sites, %zu expected", sites.n, i);
+    free(expected);
+}
+
+Test(scan_py, decoys_in_strings_and_comments)
+{
+    sl_vec s = scan("x = 'with_logical_constraint(x, (\"embed\", \"mlp\"))'\n"
+                    "# (\"embed\", \"mlp\")\n"
+                    "y = f\"{('embed', 'mlp')}\"\n"
+                    "z = f\"{d[\"k\"]} ('embed', 'mlp')\"\n"
+                    "def f():\n"
+                    "  \"\"\"Docs: (\"embed\", \"mlp\")\n  more\"\"\"\n"
+                    "  return b\"('embed', 'mlp')\"\n");
+    cr_expect_eq(s.n, 0);
+}
+
+Test(scan_py, nested_fstring_quotes_do_not_end_the_string)
+{
+    sl_vec s = scan("a = f\"{x[\"k\"]} and (\" \n"
+                    "b = ('embed', 'mlp')\n");
+    cr_assert_eq(s.n, 1);
+    cr_expect_eq(((sl_py_site *)s.items[0])->loc.line, 2);
+}
+
+Test(scan_py, tuple_of_unknown_names_is_not_a_site)
+{
+    sl_vec s = scan("spec = P('data', 'tensor')\nshape = ('float32', None)\n");
+    cr_expect_eq(s.n, 0);
+}
+
+Test(scan_py, partition_spec_of_logical_names_at_the_call)
+{
+    sl_vec s = scan("def f():\n  return jax.sharding.PartitionSpec('embed', None)\n");
+    cr_assert_eq(s.n, 1);
+    cr_expect_str_eq(site_line(s.items[0]), "2:10 f - PartitionSpec - (embed, None)");
+}
+
+Test(scan_py, parenthesised_string_is_not_a_tuple_but_a_list_of_one_is)
+{
+    sl_vec s = scan("a = ('embed')\nb = ['embed']\nc = ('embed',)\n");
+    cr_assert_eq(s.n, 2);
+    cr_expect_eq(((sl_py_site *)s.items[0])->loc.line, 2);
+    cr_expect_eq(((sl_py_site *)s.items[1])->loc.line, 3);
+}
+
+Test(scan_py, call_arguments_are_not_a_tuple)
+{
+    sl_vec s = scan("print('embed', 'mlp')\nx = d['embed']\n");
+    cr_expect_eq(s.n, 0);
+}
+
+Test(scan_py, backslash_continuation_and_implicit_concatenation)
+{
+    sl_vec s = scan("def g():\n  axes = \\\n    ('activation_' 'embed', None)\n  return axes\n");
+    cr_assert_eq(s.n, 1);
+    cr_expect_str_eq(site_line(s.items[0]), "3:5 g axes - - (activation_embed, None)");
+}
+
+Test(scan_py, enclosing_def_ends_with_its_indentation)
+{
+    sl_vec s = scan("class A:\n"
+                    "  def inner(self):\n"
+                    "    return ('embed', None)\n"
+                    "  other = ('mlp', None)\n"
+                    "top = ('mlp',)\n");
+    cr_assert_eq(s.n, 3);
+    cr_expect_str_eq(((sl_py_site *)s.items[0])->function, "inner");
+    cr_expect_null(((sl_py_site *)s.items[1])->function);
+    cr_expect_str_eq(((sl_py_site *)s.items[1])->variable, "other");
+    cr_expect_null(((sl_py_site *)s.items[2])->function);
+}
+
+Test(scan_py, variable_use_in_each_branch_and_not_across_defs)
+{
+    sl_vec s = scan("def f(c):\n"
+                    "  if c:\n"
+                    "    axis = ('embed', None)\n"
+                    "  else:\n"
+                    "    axis = ('mlp', None)\n"
+                    "  return shard(x, axis)\n"
+                    "def g():\n"
+                    "  axis = ('embed',)\n"
+                    "  return other(axis + 1)\n");
+    cr_assert_eq(s.n, 3);
+    for (int i = 0; i < 2; i++) {
+        sl_py_site *site = s.items[i];
+        cr_expect_str_eq(site->carrier, "shard");
+        cr_expect_eq(site->use.line, 6);
+        cr_expect_eq(site->use.col, 19);
+    }
+    cr_expect_null(((sl_py_site *)s.items[2])->carrier);
+    cr_expect_eq(((sl_py_site *)s.items[2])->use.line, 0);
+}
+
+Test(scan_py, null_known_counts_every_string)
+{
+    sl_vec sites = {0};
+    sl_err err;
+    const char *src = "x = ('float32', None)\n";
+    cr_assert_eq(sl_scan_py_buf(arena, src, strlen(src), "t.py", NULL, 0, &sites, &err), 0);
+    cr_expect_eq(sites.n, 1);
+}
+
+Test(scan_py, broken_input_does_not_crash)
+{
+    const char *srcs[] = {"x = ('embed', ", "'''unterminated", "f\"{", ")))]]]", "x = (\\",
+                          "def", "\xEF\xBB\xBF" "a = ('embed',)"};
+    for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++)
+        scan(srcs[i]);
+    cr_expect_eq(scan(srcs[6]).n, 1);
+}
+
+Test(scan_py, dir_scan_names_files_relative_to_the_dir)
+{
+    sl_vec sites = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_py_dir(arena, fixture("scan"), known, NKNOWN, &sites, &err), 0, "%s",
+                 err.msg);
+    cr_assert_gt(sites.n, 0);
+    cr_expect_str_eq(((sl_py_site *)sites.items[0])->loc.file, "carriers.py");
+    cr_expect_eq(sl_scan_py_dir(arena, fixture("scan/nope"), known, NKNOWN, &sites, &err), -1);
+}
+
+Test(scan_py, site_string_and_catalog_match)
+{
+    sl_py_site s = {.loc = {.file = "layers/moe.py", .line = 2810, .col = 9},
+                    .function = "dense_matmul",
+                    .variable = "dispatch_axis",
+                    .logical = {"activation_exp", "activation_batch", NULL},
+                    .ndims = 3};
+    cr_expect_str_eq(sl_py_site_str(arena, &s), "layers/moe.py:2810 dense_matmul: dispatch_axis");
+    sl_site cat[2] = {
+        {.id = "other", .file = "moe.py", .function = "dense_matmul", .variable = "dispatch_axis",
+         .logical = {"activation_exp", "activation_batch", NULL}, .ndims = 3},
+        {.id = "moe.dense.dispatch", .file = "layers/moe.py", .function = "dense_matmul",
+         .variable = "dispatch_axis", .logical = {"activation_exp", "activation_batch", NULL},
+         .ndims = 3, .keep_dim = 0, .keep_axis = "expert"},
+    };
+    /* "moe.py" is a path suffix of "layers/moe.py", so the first one matches. */
+    cr_expect_eq(sl_py_site_match(&s, cat, 2), &cat[0]);
+    cat[0].file = "oe.py";
+    cr_expect_eq(sl_py_site_match(&s, cat, 2), &cat[1]);
+    s.logical[2] = "activation_embed";
+    cr_expect_null(sl_py_site_match(&s, cat, 2));
+
+    sl_spec from_catalog = {.name = "moe.dense.dispatch", .keep_dim = 0, .keep_axis = "expert",
+                            .peel_dim = 1, .peel_axis = "expert"};
+    sl_spec out;
+    sl_py_site_spec(arena, &s, &from_catalog, &out);
+    cr_expect_str_eq(out.name, "moe.dense.dispatch");
+    cr_expect_str_eq(out.origin, "source");
+    cr_expect_eq(out.loc.line, 2810);
+    cr_expect_eq(out.peel_dim, 1);
+    cr_expect_str_eq(out.logical[2], "activation_embed");
+    sl_py_site_spec(arena, &s, NULL, &out);
+    cr_expect_eq(out.keep_dim, -1);
+    cr_expect_str_eq(out.name, "layers/moe.py:2810 dense_matmul: dispatch_axis");
+}
