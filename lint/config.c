@@ -298,8 +298,8 @@ static int merge_rules(sl_arena *a, sl_config *c, const sl_node *model_cfg, sl_v
         return -1;
     config_rules_apply(a, rules, &model,
                        config_truthy(sl_map_get(model_cfg, "override_logical_axis_rules")));
-    config_rules_apply(a, rules, &over,
-                       config_truthy(sl_map_get(c->override_values, "override_logical_axis_rules")));
+    const sl_node *flag = sl_map_get(c->override_values, "override_logical_axis_rules");
+    config_rules_apply(a, rules, &over, config_truthy(flag));
     return 0;
 }
 
@@ -324,11 +324,10 @@ static int apply_custom_mesh(sl_arena *a, sl_config *c, sl_vec *rules, sl_err *e
         if (sl_map_get(custom, fields[k]))
             sl_map_set(a, c->values, sl_map_key(custom, fields[k]),
                        sl_map_get(custom, fields[k]));
-    const sl_node *list = sl_map_get(custom, "logical_axis_rules");
     if (!sl_map_key(custom, "logical_axis_rules"))
         return 0;
     rules->n = 0;
-    return config_rules_collect(a, list, rules, err);
+    return config_rules_collect(a, sl_map_get(custom, "logical_axis_rules"), rules, err);
 }
 
 int sl_config_load(sl_arena *a, const char *entry, const sl_override *ov, size_t nov,

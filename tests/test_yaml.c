@@ -241,7 +241,8 @@ Test(yaml, render_quotes_only_when_needed)
 {
     sl_loc none = {0};
     sl_node *seq = value("[data, 'true', '1', '', 'it''s: x', None, 1.e-05, ~]");
-    cr_assert_str_eq(sl_node_render(A, seq), "[data, 'true', '1', '', 'it''s: x', None, 1.e-05, ~]");
+    cr_assert_str_eq(sl_node_render(A, seq),
+                     "[data, 'true', '1', '', 'it''s: x', None, 1.e-05, ~]");
     sl_node *nl = sl_node_new_scalar(A, "a\nb", true, none);
     cr_assert_str_eq(sl_node_render(A, nl), "\"a\\nb\"");
     sl_node *flowy = sl_node_new_scalar(A, "a,b", true, none);
