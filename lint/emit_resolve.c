@@ -77,6 +77,16 @@ static char *origin_str(sl_arena *a, const sl_dim *d)
     return s;
 }
 
+/* A catalog spec not found in scanned sources: name the MaxText code it
+ * stands for. */
+static void put_site(FILE *out, const sl_site *site)
+{
+    if (site->file)
+        fprintf(out, " in %s", site->file);
+    if (site->function)
+        fprintf(out, "%s%s", site->file ? ", " : " in ", site->function);
+}
+
 static void put_tensor(FILE *out, sl_arena *a, const sl_resolved *t)
 {
     char where[512];
@@ -86,6 +96,8 @@ static void put_tensor(FILE *out, sl_arena *a, const sl_resolved *t)
         fprintf(out, " (%s)", sp->origin);
     if (sp && (sp->loc.file || sp->loc.word > 0))
         fprintf(out, " at %s", loc_short(sp->loc, where, sizeof where));
+    else if (sp && sp->site)
+        put_site(out, sp->site);
     fputc('\n', out);
     const char *logical[SL_MAX_DIMS], *phys[SL_MAX_DIMS];
     int wl = (int)strlen("logical"), wp = (int)strlen("physical");

@@ -516,3 +516,14 @@ Test(resolve, dcn_keys_only_with_slices)
     free(one);
     free(two);
 }
+
+Test(resolve, catalog_spec_names_its_code_site)
+{
+    static const sl_site site = {.id = "moe.dense.dispatch", .file = "layers/moe.py",
+                                 .function = "dense_matmul"};
+    spec.loc = (sl_loc){0};
+    spec.site = &site;
+    char *got = emit_result(sl_emit_resolve_text);
+    cr_assert_not_null(strstr(got, "\nmoe.dense.dispatch (catalog) in layers/moe.py, dense_matmul\n"));
+    free(got);
+}
