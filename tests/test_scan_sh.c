@@ -1,0 +1,198 @@
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shardlint/scan.h"
+#include "support.h"
+
+static sl_arena *arena;
+
+static void setup(void) { arena = sl_arena_new(); }
+static void teardown(void) { sl_arena_free(arena); }
+
+TestSuite(scan_sh, .init = setup, .fini = teardown);
+
+/* The launches in the .expected format, one line per entry. */
+static char *describe(const sl_vec *v)
+{
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    for (size_t i = 0; i < v->n; i++) {
+        const sl_launch *l = v->items[i];
+        fprintf(f, "launch %d:%d %s config=%s devices=%lld (%s)\n", l->loc.line, l->loc.col,
+                l->entry_point, l->config ? l->config : "-", l->devices,
+                l->devices_why ? l->devices_why : "-");
+        for (size_t k = 0; k < l->nov; k++)
+            fprintf(f, "  ov %d:%d %s=%s\n", l->ov[k].loc.line, l->ov[k].loc.col, l->ov[k].key,
+                    l->ov[k].text);
+        for (size_t k = 0; k < l->nunresolved; k++)
+            fprintf(f, "  unresolved %d:%d %s=%s\n", l->unresolved[k].loc.line,
+                    l->unresolved[k].loc.col, l->unresolved[k].key, l->unresolved[k].text);
+        for (size_t k = 0; k < l->nunknown; k++)
+            fprintf(f, "  unknown %d:%d %s\n", l->unknown[k].loc.line, l->unknown[k].loc.col,
+                    l->unknown[k].name);
+    }
+    fclose(f);
+    return out;
+}
+
+static sl_vec scan(const char *src)
+{
+    sl_vec v = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_sh_buf(arena, src, strlen(src), "t.sh", "/repo", &v, &err), 0);
+    return v;
+}
+
+Test(scan_sh, fixture_matches_expected)
+{
+    sl_vec v = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_sh_file(arena, fixture("scan/checkout/scripts/launch.sh"), "/repo", &v,
+                                 &err), 0, "%s", err.msg);
+    char *expected = slurp(fixture("scan/checkout/scripts/launch.expected"));
+    cr_assert_not_null(expected);
+    char *body = strchr(expected, '\n') + 1; /* the header comment */
+    char *got = describe(&v);
+    cr_expect_str_eq(got, body);
+    free(got);
+    free(expected);
+}
+
+Test(scan_sh, override_word_points_at_its_line_and_column)
+{
+    sl_vec v = scan("python3 -m MaxText.train base.yml \\\n"
+                    "   steps=3 \\\n"
+                    "\t  \"ici_expert_parallelism=-1\"\n");
+    cr_assert_eq(v.n, 1);
+    const sl_launch *l = v.items[0];
+    cr_assert_eq(l->nov, 2);
+    cr_expect_eq(l->ov[0].loc.line, 2);
+    cr_expect_eq(l->ov[0].loc.col, 4);
+    cr_expect_str_eq(l->ov[1].key, "ici_expert_parallelism");
+    cr_expect_str_eq(l->ov[1].text, "-1");
+    cr_expect_eq(l->ov[1].loc.line, 3);
+    cr_expect_eq(l->ov[1].loc.col, 4);
+    cr_expect_str_eq(l->ov[1].loc.file, "t.sh");
+    cr_expect_str_eq(l->config, "/repo/base.yml");
+    cr_expect_eq(l->config_loc.col, 26);
+}
+
+Test(scan_sh, commented_out_and_quoted_launches_are_skipped)
+{
+    sl_vec v = scan("# python3 -m MaxText.train a.yml steps=1 \\\n"
+                    "#   hardware=gpu\n"
+                    "echo 'python3 -m MaxText.train a.yml'\n"
+                    "python3 -m pip install maxtext\n"
+                    "python3 other.py a.yml\n");
+    cr_expect_eq(v.n, 0);
+}
+
+Test(scan_sh, defaults_assignments_and_unknowns)
+{
+    sl_vec v = scan("A=one\n"
+                    "export B=\"$A/two\"\n"
+                    "C=$(hostname)\n"
+                    "unset A\n"
+                    "python3 train.py ${CFG:-x}.yml a=$B b=${A:-dflt} c=$C d=${B:+set} e=$1\n");
+    cr_assert_eq(v.n, 1);
+    const sl_launch *l = v.items[0];
+    cr_expect_str_eq(l->entry_point, "train.py");
+    cr_expect_str_eq(l->config, "/repo/x.yml");
+    cr_assert_eq(l->nov, 2);
+    cr_expect_str_eq(l->ov[0].text, "one/two");
+    cr_expect_str_eq(l->ov[1].text, "set");
+    /* A was unset: neither its value nor a guess; the default is not taken
+     * for a variable the script made unknown. */
+    cr_assert_eq(l->nunresolved, 3);
+    cr_expect_str_eq(l->unresolved[0].text, "${A:-dflt}");
+    cr_expect_str_eq(l->unresolved[1].text, "$C");
+    cr_expect_str_eq(l->unresolved[2].text, "$1");
+    cr_assert_eq(l->nunknown, 3);
+    cr_expect_str_eq(l->unknown[0].name, "A");
+    cr_expect_str_eq(l->unknown[1].name, "C");
+    cr_expect_str_eq(l->unknown[2].name, "$1");
+}
+
+Test(scan_sh, module_named_through_a_variable)
+{
+    sl_vec v = scan("export EXE=\"train\"\n"
+                    "python3 -m maxtext.trainers.pre_train.$EXE cfg/base.yml steps=1\n"
+                    "python3 -m maxtext.trainers.pre_train.$OTHER cfg/base.yml steps=1\n");
+    cr_assert_eq(v.n, 2);
+    cr_expect_str_eq(((sl_launch *)v.items[0])->entry_point, "maxtext.trainers.pre_train.train");
+    cr_expect_str_eq(((sl_launch *)v.items[1])->entry_point,
+                     "maxtext.trainers.pre_train.$OTHER");
+    cr_expect_str_eq(((sl_launch *)v.items[1])->unknown[0].name, "OTHER");
+}
+
+Test(scan_sh, heredoc_body_is_not_a_command)
+{
+    sl_vec v = scan("cat <<EOF > run.sh\n"
+                    "python3 -m MaxText.train a.yml\n"
+                    "EOF\n"
+                    "python3 -m MaxText.decode b.yml\n");
+    cr_assert_eq(v.n, 1);
+    cr_expect_eq(((sl_launch *)v.items[0])->loc.line, 4);
+}
+
+Test(scan_sh, devices_from_hardware_and_topology)
+{
+    sl_vec v = scan("python3 -m MaxText.train a.yml hardware=gpu\n"
+                    "python3 -m MaxText.train a.yml compile_topology=v5p-256\n"
+                    "python3 -m MaxText.train a.yml hardware=tpu\n");
+    cr_assert_eq(v.n, 3);
+    cr_expect_eq(((sl_launch *)v.items[0])->devices, 8);
+    cr_expect_eq(((sl_launch *)v.items[0])->devices_loc.col, 32);
+    cr_expect_eq(((sl_launch *)v.items[1])->devices, 128);
+    cr_expect_eq(((sl_launch *)v.items[2])->devices, 0);
+
+    const char *why;
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v5p-256", &why), 128);
+    cr_expect(strstr(why, "2 per chip") != NULL);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v4-8", NULL), 4);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v5e-256", NULL), 256);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v5litepod-16", NULL), 16);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v6e-64", NULL), 64);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v3-32", NULL), 32);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "a3-8", NULL), 0);
+    cr_expect_eq(sl_tpu_topology_devices(arena, "v9x-8", NULL), 0);
+}
+
+Test(scan_sh, scenario_takes_devices_flag_first)
+{
+    sl_vec v = scan("python3 -m MaxText.train a.yml hardware=gpu steps=2\n");
+    cr_assert_eq(v.n, 1);
+    sl_scenario s;
+    sl_launch_scenario(v.items[0], 0, &s);
+    cr_expect_str_eq(s.entry, "/repo/a.yml");
+    cr_expect_eq(s.nov, 2);
+    cr_expect_eq(s.devices, 8);
+    sl_launch_scenario(v.items[0], 16, &s);
+    cr_expect_eq(s.devices, 16);
+}
+
+Test(scan_sh, checkout_paths_are_found_from_inside)
+{
+    const char *root = sl_scan_find_repo_root(arena, fixture("scan/checkout/scripts/launch.sh"));
+    cr_assert_not_null(root);
+    cr_expect(strstr(root, "fixtures/scan/checkout") != NULL && root[strlen(root) - 1] == 't');
+    const char *src = sl_scan_find_source(arena, fixture("scan/checkout/src/maxtext/configs/base.yml"));
+    cr_assert_not_null(src);
+    cr_expect(strstr(src, "checkout/src/maxtext") != NULL);
+    cr_expect_null(sl_scan_find_source(arena, fixture("scan/carriers.py")));
+}
+
+Test(scan_sh, dir_scan_and_broken_input)
+{
+    sl_vec v = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_sh_dir(arena, fixture("scan"), "/repo", &v, &err), 0, "%s", err.msg);
+    cr_expect_eq(v.n, 2);
+    const char *broken[] = {"python3 -m MaxText.train \"a.yml", "x=${", "x=${A:-${B:-", "$(((",
+                            "python3 -m MaxText.train a.yml k=`echo", "cat <<", "\\"};
+    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++)
+        scan(broken[i]);
+}
