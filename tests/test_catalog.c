@@ -349,3 +349,18 @@ Test(catalog, op_names)
     cr_assert_str_eq(sl_cond_op_str(SL_COND_LE), "<=");
     cr_assert_str_eq(sl_cond_op_str(SL_COND_FALSE), "is false");
 }
+
+Test(catalog, batch_dims_point_at_the_batch)
+{
+    cr_assert_eq(site("moe.gate_logits")->batch_dim, 0);
+    cr_assert_eq(site("moe.dense.dispatch")->batch_dim, 1);
+    cr_assert_eq(site("moe.dense.mlp_down")->batch_dim, 1);
+    cr_assert_eq(site("moe.infer.masks")->batch_dim, 1, "length-major in decode");
+    cr_assert_eq(site("moe.weights.wi")->batch_dim, -1);
+    for (size_t i = 0; i < sl_catalog_len; i++) {
+        const sl_site *s = &sl_catalog[i];
+        if (s->batch_dim >= 0)
+            cr_assert(s->logical[s->batch_dim] && strstr(s->logical[s->batch_dim], "batch"),
+                      "%s", s->id);
+    }
+}
