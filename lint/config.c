@@ -36,11 +36,52 @@ static char *dir_of(sl_arena *a, const char *path)
     return sl_strndup(a, path, slash == path ? 1 : (size_t)(slash - path));
 }
 
+/* Drops "." and "dir/.." segments so that locations read as short paths
+ * ("configs/base.yml", not "configs/gpu/../base.yml"). Lexical only: config
+ * trees do not rely on symlinked folders above them. */
+static char *path_tidy(sl_arena *a, const char *path)
+{
+    size_t n = strlen(path), len = 0, depth = 0;
+    char *out = sl_alloc(a, n + 2);
+    size_t *starts = sl_alloc(a, (n + 1) * sizeof *starts);
+    bool abs = path[0] == '/';
+    size_t floor = abs ? 1 : 0;
+    if (abs)
+        out[len++] = '/';
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        const char *seg = p;
+        while (*p && *p != '/')
+            p++;
+        size_t sl = (size_t)(p - seg);
+        bool up = sl == 2 && seg[0] == '.' && seg[1] == '.';
+        if (sl == 0 || (sl == 1 && seg[0] == '.') || (up && abs && depth == 0))
+            continue;
+        if (up && depth > 0 && strcmp(out + starts[depth - 1], "..") != 0) {
+            len = starts[--depth];
+            len -= len > floor;
+            out[len] = '\0';
+            continue;
+        }
+        if (len > floor)
+            out[len++] = '/';
+        starts[depth++] = len;
+        memcpy(out + len, seg, sl);
+        len += sl;
+        out[len] = '\0';
+    }
+    if (len == 0)
+        out[len++] = '.';
+    out[len] = '\0';
+    return out;
+}
+
 static char *path_join(sl_arena *a, const char *dir, const char *rel)
 {
     if (!*dir || strcmp(dir, ".") == 0 || rel[0] == '/')
-        return sl_strdup(a, rel);
-    return sl_sprintf(a, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
+        return path_tidy(a, rel);
+    return path_tidy(a, sl_sprintf(a, "%s/%s", dir, rel));
 }
 
 static const char *real_of(sl_arena *a, const char *path)

@@ -114,3 +114,11 @@ void config_rules_store(sl_arena *a, const sl_vec *rules, sl_config *out)
         r->index = k;
     }
 }
+
+const sl_rule *sl_config_rule(const sl_config *c, const char *name)
+{
+    for (size_t i = 0; i < c->nrules; i++)
+        if (strcmp(c->rules[i].name, name) == 0)
+            return &c->rules[i];
+    return NULL;
+}

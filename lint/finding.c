@@ -6,8 +6,7 @@
 
 #include "shardlint/rule.h"
 
-sl_finding *sl_findings_add(sl_arena *a, sl_findings *f, const sl_rule_def *rule,
-                            sl_level level, sl_loc loc, const char *message)
+void sl_findings_push(sl_arena *a, sl_findings *f, sl_finding *x)
 {
     if (f->n == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
@@ -17,12 +16,18 @@ sl_finding *sl_findings_add(sl_arena *a, sl_findings *f, const sl_rule_def *rule
         f->items = items;
         f->cap = cap;
     }
+    f->items[f->n++] = x;
+}
+
+sl_finding *sl_findings_add(sl_arena *a, sl_findings *f, const sl_rule_def *rule,
+                            sl_level level, sl_loc loc, const char *message)
+{
     sl_finding *x = sl_alloc(a, sizeof *x);
     x->rule = rule;
     x->level = level;
     x->loc = loc;
     x->message = sl_strdup(a, message);
-    f->items[f->n++] = x;
+    sl_findings_push(a, f, x);
     return x;
 }
 
@@ -63,6 +68,14 @@ void sl_fix_edit(sl_arena *a, sl_fix *fix, sl_loc loc, sl_loc end, const char *t
     e->loc = loc;
     e->end = end;
     e->text = sl_strdup(a, text);
+}
+
+const sl_finding *sl_findings_find_key(const sl_findings *f, const char *key)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (f->items[i]->key && strcmp(f->items[i]->key, key) == 0)
+            return f->items[i];
+    return NULL;
 }
 
 static int loc_cmp(sl_loc x, sl_loc y)

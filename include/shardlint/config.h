@@ -43,6 +43,9 @@ int sl_override_parse(sl_arena *a, const char *word, sl_loc loc, sl_override *ou
 int sl_config_load(sl_arena *a, const char *entry, const sl_override *ov, size_t nov,
                    sl_config *out, sl_err *err);
 
+/* The first rule for a logical name, NULL when none. */
+const sl_rule *sl_config_rule(const sl_config *c, const char *name);
+
 /* A top-level value of the resolved config, NULL when unset. */
 sl_node *sl_config_get(const sl_config *c, const char *key);
 

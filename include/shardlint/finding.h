@@ -58,10 +58,15 @@ typedef struct {
 
 sl_finding *sl_findings_add(sl_arena *a, sl_findings *f, const struct sl_rule_def *rule,
                             sl_level level, sl_loc loc, const char *message);
+/* Appends an existing finding (from another run). */
+void sl_findings_push(sl_arena *a, sl_findings *f, sl_finding *x);
 void sl_finding_note(sl_arena *a, sl_finding *f, const char *note);
 void sl_finding_related(sl_arena *a, sl_finding *f, sl_loc loc, const char *message);
 sl_fix *sl_finding_fix(sl_arena *a, sl_finding *f, const char *description);
 void sl_fix_edit(sl_arena *a, sl_fix *fix, sl_loc loc, sl_loc end, const char *text);
+
+/* The finding with this key, or NULL. */
+const sl_finding *sl_findings_find_key(const sl_findings *f, const char *key);
 
 /* Sorted by file, line, column, rule id: the order every emitter prints. */
 void sl_findings_sort(sl_findings *f);

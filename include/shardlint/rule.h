@@ -18,6 +18,8 @@ typedef struct sl_rule_def {
     void (*check)(const sl_lint_ctx *ctx, sl_findings *out);
 } sl_rule_def;
 
+extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004;
+
 extern const sl_rule_def *const sl_rule_registry[];
 extern const size_t sl_rule_count;
 

@@ -1,0 +1,116 @@
+/* One lint run: config -> mesh -> live specs -> resolution -> rules. */
+#include "shardlint/lint.h"
+
+#include <string.h>
+
+#include "shardlint/rule.h"
+
+static const sl_site_loc *site_loc_find(const sl_scenario *s, const sl_site *site)
+{
+    for (size_t i = 0; i < s->nsite_locs; i++)
+        if (s->site_locs[i].site == site)
+            return &s->site_locs[i];
+    return NULL;
+}
+
+static void spec_apply_patches(const sl_scenario *s, sl_spec *spec)
+{
+    for (size_t i = 0; i < s->npatches; i++) {
+        const sl_spec_patch *p = &s->patches[i];
+        if (strcmp(p->site_id, spec->name) == 0 && p->dim >= 0 && (size_t)p->dim < spec->ndims)
+            spec->logical[p->dim] = p->logical;
+    }
+}
+
+/* Scanned code holds many string tuples; only those naming a logical axis
+ * that this config's rules know are tensor specs. */
+static bool names_known_axis(const sl_spec *spec, const sl_config *c)
+{
+    if (!spec->origin || strcmp(spec->origin, "source") != 0)
+        return true;
+    for (size_t d = 0; d < spec->ndims; d++)
+        for (size_t r = 0; spec->logical[d] && r < c->nrules; r++)
+            if (strcmp(c->rules[r].name, spec->logical[d]) == 0)
+                return true;
+    return false;
+}
+
+size_t sl_lint_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
+                     const sl_spec **out)
+{
+    sl_spec *specs = sl_alloc(a, (sl_catalog_len + s->nspecs + 1) * sizeof *specs);
+    size_t n = 0;
+    for (size_t i = 0; i < sl_catalog_len; i++) {
+        const sl_site *site = &sl_catalog[i];
+        if (!sl_site_live(site, c, NULL))
+            continue;
+        sl_spec *spec = &specs[n++];
+        sl_site_spec(site, c, spec);
+        const sl_site_loc *where = site_loc_find(s, site);
+        if (where)
+            spec->loc = where->loc;
+        spec_apply_patches(s, spec);
+    }
+    for (size_t i = 0; i < s->nspecs; i++)
+        if (names_known_axis(&s->specs[i], c))
+            specs[n++] = s->specs[i];
+    *out = specs;
+    return n;
+}
+
+static void lint_resolve_all(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
+                             sl_vec *spec_errors)
+{
+    const sl_spec *specs;
+    size_t n = sl_lint_specs(a, s, &out->config, &specs);
+    out->tensors = sl_alloc(a, (n + 1) * sizeof *out->tensors);
+    for (size_t i = 0; i < n; i++) {
+        sl_err e;
+        if (sl_resolve(a, out->config.rules, out->config.nrules, &out->mesh, &specs[i],
+                       &out->tensors[out->ntensors], &e) == 0) {
+            out->ntensors++;
+            continue;
+        }
+        sl_err *copy = sl_alloc(a, sizeof *copy);
+        *copy = e;
+        sl_vec_push(a, spec_errors, copy);
+    }
+}
+
+static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
+                       const sl_vec *spec_errors)
+{
+    sl_err *errs = sl_alloc(a, (spec_errors->n + 1) * sizeof *errs);
+    for (size_t i = 0; i < spec_errors->n; i++)
+        errs[i] = *(sl_err *)spec_errors->items[i];
+    sl_lint_ctx ctx = {
+        .arena = a,
+        .scenario = s,
+        .config = &out->config,
+        .mesh = out->mesh_ok ? &out->mesh : NULL,
+        .mesh_error = out->mesh_ok ? NULL : &out->mesh_error,
+        .tensors = out->tensors,
+        .ntensors = out->ntensors,
+        .spec_errors = errs,
+        .nspec_errors = spec_errors->n,
+    };
+    for (size_t i = 0; i < sl_rule_count; i++)
+        sl_rule_registry[i]->check(&ctx, &out->findings);
+}
+
+int sl_lint_run(sl_arena *a, const sl_scenario *s, sl_lint_result *out, sl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (sl_config_load(a, s->entry, s->ov, s->nov, &out->config, err) != 0)
+        return -1;
+    int m = sl_mesh_build(a, &out->config, s->devices, s->slices, &out->mesh,
+                          &out->mesh_error, err);
+    if (m < 0)
+        return -1;
+    out->mesh_ok = m == 0;
+    sl_vec spec_errors = {0};
+    if (out->mesh_ok)
+        lint_resolve_all(a, s, out, &spec_errors);
+    lint_check(a, s, out, &spec_errors);
+    return 0;
+}

@@ -1,0 +1,23 @@
+/* Every rule shardlint has, in id order. An id is never reused. */
+#include <string.h>
+
+#include "shardlint/rule.h"
+
+const sl_rule_def *const sl_rule_registry[] = {
+    &sl_rule_sl001,
+    &sl_rule_sl002,
+    &sl_rule_sl003,
+    &sl_rule_sl004,
+};
+
+const size_t sl_rule_count = sizeof sl_rule_registry / sizeof sl_rule_registry[0];
+
+const sl_rule_def *sl_rule_find(const char *id_or_name)
+{
+    for (size_t i = 0; i < sl_rule_count; i++) {
+        const sl_rule_def *r = sl_rule_registry[i];
+        if (strcasecmp(r->id, id_or_name) == 0 || strcmp(r->name, id_or_name) == 0)
+            return r;
+    }
+    return NULL;
+}
