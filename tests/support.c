@@ -80,3 +80,29 @@ void cli_run_free(cli_run *r)
     free(r->out);
     free(r->err);
 }
+
+int sarif_validate(const char *text, char *msg, size_t size)
+{
+    char path[] = "/tmp/shardlint-sarif-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f)
+        return -1;
+    fputs(text, f);
+    fclose(f);
+    char cmd[8192];
+    snprintf(cmd, sizeof cmd,
+             "/usr/bin/python3 -c 'import json,sys,jsonschema\n"
+             "s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2]))\n"
+             "v=jsonschema.validators.validator_for(s)(s)\n"
+             "es=list(v.iter_errors(d))\n"
+             "[print(list(e.absolute_path), e.message[:300]) for e in es[:5]]\n"
+             "sys.exit(1 if es else 0)' '%s' '%s' 2>&1",
+             fixture("sarif/sarif-schema-2.1.0.json"), path);
+    FILE *p = popen(cmd, "r");
+    size_t n = p ? fread(msg, 1, size - 1, p) : 0;
+    msg[n] = '\0';
+    int status = p ? pclose(p) : -1;
+    unlink(path);
+    return status;
+}

@@ -24,4 +24,9 @@ cli_run run_cli(const char *const *args);
 cli_run run_cli_str(const char *args);
 void cli_run_free(cli_run *r);
 
+/* Validates a SARIF log (text) against fixtures/sarif/sarif-schema-2.1.0.json
+ * with Debian's python3-jsonschema; returns its exit status (0: valid) and
+ * leaves the validator's report in msg. */
+int sarif_validate(const char *text, char *msg, size_t size);
+
 #endif

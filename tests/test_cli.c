@@ -1,0 +1,68 @@
+/* Every folder under fixtures/cases is one run of the command line:
+ *   args      the words after `shardlint`, on one line
+ *   status    the expected exit status
+ *   stdout    the expected standard output
+ *   stderr    the expected standard error (optional: empty when absent)
+ * A case whose args ask for SARIF also has its output checked against the
+ * SARIF 2.1.0 schema. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+static char *case_file(const char *name, const char *file)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s", fixture("cases/"));
+    strncat(path, name, sizeof path - strlen(path) - 1);
+    strncat(path, "/", sizeof path - strlen(path) - 1);
+    strncat(path, file, sizeof path - strlen(path) - 1);
+    return slurp(path);
+}
+
+static void check_sarif(const char *name, const char *out)
+{
+    char msg[4096];
+    int status = sarif_validate(out, msg, sizeof msg);
+    cr_expect_eq(status, 0, "case %s: SARIF does not validate:\n%s", name, msg);
+}
+
+static void run_case(const char *name)
+{
+    char *args = case_file(name, "args");
+    char *status = case_file(name, "status");
+    char *want_out = case_file(name, "stdout");
+    char *want_err = case_file(name, "stderr");
+    cr_assert_not_null(args, "case %s has no args file", name);
+    cr_assert_not_null(status, "case %s has no status file", name);
+    cli_run r = run_cli_str(args);
+    cr_expect_eq(r.status, atoi(status), "case %s: exit status %d, expected %d\nstderr:\n%s",
+                 name, r.status, atoi(status), r.err);
+    cr_expect_str_eq(r.out, want_out ? want_out : "", "case %s: stdout differs", name);
+    cr_expect_str_eq(r.err, want_err ? want_err : "", "case %s: stderr differs", name);
+    if (strstr(args, "--format sarif") && *r.out)
+        check_sarif(name, r.out);
+    cli_run_free(&r);
+    free(args);
+    free(status);
+    free(want_out);
+    free(want_err);
+}
+
+Test(cli, cases)
+{
+    DIR *d = opendir(fixture("cases"));
+    cr_assert_not_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        if (e->d_name[0] == '.')
+            continue;
+        run_case(e->d_name);
+        n++;
+    }
+    closedir(d);
+    cr_assert_gt(n, 10, "expected the case folders under fixtures/cases");
+}
