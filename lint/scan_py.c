@@ -61,17 +61,20 @@ static bool names_has(const name_set *set, const char *s, size_t n)
 
 typedef enum { T_EOF, T_NAME, T_STRING, T_NUMBER, T_OP, T_NEWLINE } tok_kind;
 
+/* Kept small: the walk copies the last few tokens at every step. */
 typedef struct {
-    tok_kind kind;
     const char *s;      /* token text */
     size_t n;
     int line, col;
+    unsigned bn;        /* T_STRING: length of the text between the quotes, */
+    unsigned short boff;/* which starts this far into s */
+    char kind;          /* tok_kind */
     char op;            /* T_OP: the character; '=' only for a lone '=', 'x' for
                            any other operator of two characters */
-    const char *body;   /* T_STRING: between the quotes */
-    size_t bn;
     bool plain;         /* T_STRING: no f/b/t prefix, so a constant text */
 } tok;
+
+#define TOK_BODY(t) ((t)->s + (t)->boff)
 
 typedef struct {
     const char *p, *end;
@@ -81,14 +84,22 @@ typedef struct {
     bool line_has_tok;
 } lexer;
 
+/* Byte classes, looked up once per byte in the hot loops. */
+enum { C_NAME = 1, C_DIGIT = 2, C_STOP = 4 /* ends a run of string text */ };
+static const unsigned char cls[256] = {
+    ['a' ... 'z'] = C_NAME, ['A' ... 'Z'] = C_NAME, ['_'] = C_NAME, [0x80 ... 0xff] = C_NAME,
+    ['0' ... '9'] = C_DIGIT, ['\\'] = C_STOP, ['\n'] = C_STOP, ['\''] = C_STOP, ['"'] = C_STOP,
+    ['{'] = C_STOP, ['}'] = C_STOP,
+};
+
 static bool is_name_start(unsigned char c)
 {
-    return c == '_' || (unsigned)((c | 0x20) - 'a') < 26u || c >= 0x80;
+    return cls[c] & C_NAME;
 }
 
 static bool is_name_char(unsigned char c)
 {
-    return is_name_start(c) || (unsigned)(c - '0') < 10u;
+    return cls[c] & (C_NAME | C_DIGIT);
 }
 
 static void lx_newline(lexer *lx, const char *nl)
@@ -104,9 +115,13 @@ static void skip_string(lexer *lx, bool fmt, tok *t)
     char q = *lx->p;
     bool triple = lx->end - lx->p >= 3 && lx->p[1] == q && lx->p[2] == q;
     lx->p += triple ? 3 : 1;
-    t->body = lx->p;
+    t->boff = (unsigned short)(lx->p - t->s);
     int braces = 0;
     while (lx->p < lx->end) {
+        while (lx->p < lx->end && !(cls[(unsigned char)*lx->p] & C_STOP))
+            lx->p++;
+        if (lx->p >= lx->end)
+            break;
         char c = *lx->p;
         if (c == '\\' && lx->p + 1 < lx->end) {
             if (lx->p[1] == '\n')
@@ -119,12 +134,12 @@ static void skip_string(lexer *lx, bool fmt, tok *t)
                 break; /* unterminated: the line ends it */
             lx_newline(lx, lx->p);
         } else if (braces > 0 && (c == '\'' || c == '"')) {
-            tok inner;
+            tok inner = {.s = lx->p};
             skip_string(lx, false, &inner);
             continue;
         } else if (c == q && braces == 0 &&
                    (!triple || (lx->end - lx->p >= 3 && lx->p[1] == q && lx->p[2] == q))) {
-            t->bn = (size_t)(lx->p - t->body);
+            t->bn = (unsigned)(lx->p - TOK_BODY(t));
             lx->p += triple ? 3 : 1;
             return;
         } else if (fmt && c == '{') {
@@ -137,7 +152,7 @@ static void skip_string(lexer *lx, bool fmt, tok *t)
         }
         lx->p++;
     }
-    t->bn = (size_t)(lx->p - t->body);
+    t->bn = (unsigned)(lx->p - TOK_BODY(t));
 }
 
 static bool string_prefix(const char *s, size_t n, bool *fmt, bool *plain)
@@ -177,16 +192,21 @@ static void lex_op(lexer *lx, tok *t)
 
 static void lex_next(lexer *lx, tok *t)
 {
-    memset(t, 0, sizeof *t);
+    t->op = 0;
+    t->n = 0;
+    t->plain = false;
     for (;;) {
         if (lx->p >= lx->end) {
             t->kind = T_EOF;
             t->line = lx->line;
+            t->s = lx->p;
             return;
         }
         char c = *lx->p;
         if (c == ' ' || c == '\t' || c == '\f' || c == '\r') {
-            lx->p++;
+            do
+                lx->p++;
+            while (lx->p < lx->end && *lx->p == ' ');
         } else if (c == '\\' && lx->p + 1 < lx->end &&
                    (lx->p[1] == '\n' || lx->p[1] == '\r')) {
             lx->p++;
@@ -203,6 +223,7 @@ static void lex_next(lexer *lx, tok *t)
             if (lx->depth == 0 && lx->line_has_tok) {
                 lx->line_has_tok = false;
                 t->kind = T_NEWLINE;
+                t->s = lx->p;
                 return;
             }
         } else {
@@ -243,10 +264,9 @@ static void lex_next(lexer *lx, tok *t)
     t->n = (size_t)(lx->p - start);
 }
 
-static bool tok_is(const tok *t, const char *word)
-{
-    return t->kind == T_NAME && strlen(word) == t->n && memcmp(t->s, word, t->n) == 0;
-}
+/* word is a string literal: its length is known at compile time. */
+#define tok_is(t, word) \
+    ((t)->kind == T_NAME && (t)->n == sizeof(word) - 1 && memcmp((t)->s, word, (t)->n) == 0)
 
 static bool is_op(const tok *t, char op)
 {
@@ -261,10 +281,10 @@ static bool is_keyword(const tok *t)
         "and", "as", "assert", "await", "del", "elif", "else", "for", "from", "if", "import",
         "in", "is", "lambda", "not", "or", "raise", "return", "while", "with", "yield",
         "None", "True", "False", "case", "match", "global", "nonlocal", "except", NULL};
-    if (t->kind != T_NAME)
+    if (t->kind != T_NAME || t->n > 8)
         return false;
     for (int i = 0; kw[i]; i++)
-        if (tok_is(t, kw[i]))
+        if (kw[i][0] == t->s[0] && strlen(kw[i]) == t->n && memcmp(kw[i], t->s, t->n) == 0)
             return true;
     return false;
 }
@@ -290,12 +310,12 @@ static bool literal_elem(sl_arena *a, lexer *lx, tok *t, literal *lit, tok *next
         lit->n[i] = 0;
         lex_next(lx, next);
     } else if (t->kind == T_STRING && t->plain) {
-        lit->s[i] = t->body;
+        lit->s[i] = TOK_BODY(t);
         lit->n[i] = t->bn;
         lex_next(lx, next);
         while (next->kind == T_STRING && next->plain) {
             char *joined = sl_sprintf(a, "%.*s%.*s", (int)lit->n[i], lit->s[i],
-                                      (int)next->bn, next->body);
+                                      (int)next->bn, TOK_BODY(next));
             lit->s[i] = joined;
             lit->n[i] = strlen(joined);
             lex_next(lx, next);
