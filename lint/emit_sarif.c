@@ -250,18 +250,6 @@ static cJSON *driver_json(const sarif_ctx *c)
     return d;
 }
 
-/* The base directory as an absolute file: URI ending in '/', which SARIF
- * requires of a base URI. */
-static cJSON *base_ids(const sarif_ctx *c)
-{
-    char *rel = sl_emit_relpath(c->a, c->o->base_dir ? c->o->base_dir : ".", "/");
-    char *dir = rel[0] == '/' ? "" : sl_sprintf(c->a, "%s/", uri_encode(c->a, rel));
-    cJSON *ids = cJSON_CreateObject();
-    cJSON *root = cJSON_AddObjectToObject(ids, "%SRCROOT%");
-    cJSON_AddStringToObject(root, "uri", sl_sprintf(c->a, "file:///%s", dir));
-    return ids;
-}
-
 void sl_emit_sarif(FILE *out, const sl_findings *f, const sl_emit_opts *o)
 {
     static const sl_emit_opts none;
@@ -274,7 +262,9 @@ void sl_emit_sarif(FILE *out, const sl_findings *f, const sl_emit_opts *o)
     cJSON_AddItemToArray(cJSON_AddArrayToObject(root, "runs"), run);
     cJSON *tool = cJSON_AddObjectToObject(run, "tool");
     cJSON_AddItemToObject(tool, "driver", driver_json(&c));
-    cJSON_AddItemToObject(run, "originalUriBaseIds", base_ids(&c));
+    /* No originalUriBaseIds: the log names %SRCROOT% only, so the same
+     * checkout gives the same bytes wherever it is; code scanning resolves
+     * %SRCROOT% to the repository root itself. */
     cJSON *results = cJSON_AddArrayToObject(run, "results");
     for (size_t i = 0; i < f->n; i++)
         cJSON_AddItemToArray(results, result_json(&c, f->items[i]));

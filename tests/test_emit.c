@@ -273,7 +273,8 @@ Test(emit, sarif_uris_relative_to_base)
                     "outside");
     char *text = emit(sl_emit_sarif, &o);
     cJSON *j = parse(text);
-    cr_assert_str_eq(str_at(j, "runs.0.originalUriBaseIds.%SRCROOT%.uri"), "file:///srv/repo/");
+    cr_assert_null(cJSON_GetObjectItem(path(j, "runs.0"), "originalUriBaseIds"),
+                   "the log must not depend on where the checkout is");
     cJSON *in = sarif_result(j, "SL901");
     cJSON *art = path(in, "locations.0.physicalLocation.artifactLocation");
     cr_assert_str_eq(str_at(art, "uri"), "configs/a%20b%231.yml");
