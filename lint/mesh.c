@@ -143,6 +143,17 @@ static const char *terms(sl_arena *a, sl_mesh *m, bool dcn, size_t skip, size_t 
     return out;
 }
 
+/* Which of two -1s to suggest giving a number: a defaulted one, else one
+ * not typed on the command line (those are what the user asked for now),
+ * else the later one. */
+static sl_axis *fill_to_drop(sl_axis *f, sl_axis *s, bool dcn)
+{
+    sl_loc fl = *slot_of(f, dcn).loc, sl = *slot_of(s, dcn).loc;
+    if (!loc_is_set(fl) || (sl.word > 0 && fl.word == 0))
+        return f;
+    return s;
+}
+
 static int two_fills(sl_arena *a, sl_mesh *m, const mesh_kind *k, size_t first,
                      size_t second, sl_mesh_error *merr)
 {
@@ -153,7 +164,7 @@ static int two_fills(sl_arena *a, sl_mesh *m, const mesh_kind *k, size_t first,
         "%s and %s are both -1: MaxText fills at most one %s value and fails at launch; "
         "give all but one of them a number (e.g. %s=1)",
         term(a, f, k->dcn), term(a, s, k->dcn), k->name,
-        slot_of(loc_is_set(*slot_of(f, k->dcn).loc) ? s : f, k->dcn).key);
+        slot_of(fill_to_drop(f, s, k->dcn), k->dcn).key);
     add_related(a, merr, f, k->dcn);
     return 1;
 }

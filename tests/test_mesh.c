@@ -111,8 +111,19 @@ Test(mesh, two_explicit_minus_ones)
     cr_assert_eq(build("{mesh_axes: [data, fsdp, expert], ici_data_parallelism: -1, "
                        "ici_fsdp_parallelism: 1, ici_expert_parallelism: -1}", 8, 0), 1);
     cr_assert_eq(ME.loc.line, 4);
+    cr_assert_not_null(strstr(ME.message, "e.g. ici_expert_parallelism=1"), "%s", ME.message);
     cr_assert_eq(ME.nrelated, 1);
     cr_assert_eq(ME.related[0].line, 2);
+}
+
+Test(mesh, two_fills_suggest_keeping_the_command_line_one)
+{
+    config("{mesh_axes: [data, fsdp, expert], ici_fsdp_parallelism: -1, "
+           "ici_expert_parallelism: -1}");
+    C.values->items[2]->loc = (sl_loc){NULL, 0, 0, 4};
+    cr_assert_eq(sl_mesh_build(A, &C, 8, 0, &M, &ME, &E), 1);
+    cr_assert_eq(ME.loc.word, 4);
+    cr_assert_not_null(strstr(ME.message, "e.g. ici_fsdp_parallelism=1"), "%s", ME.message);
 }
 
 Test(mesh, fill_that_is_not_whole)
