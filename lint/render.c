@@ -22,7 +22,8 @@ static void put(render_buf *r, const char *s, size_t len)
         r->buf = buf;
         r->cap = cap;
     }
-    memcpy(r->buf + r->n, s, len);
+    if (len)
+        memcpy(r->buf + r->n, s, len);
     r->n += len;
     r->buf[r->n] = '\0';
 }

@@ -294,6 +294,7 @@ static bool is_keyword(const tok *t)
 typedef struct {
     const char *s[SL_MAX_DIMS];   /* NULL for None */
     size_t n[SL_MAX_DIMS];
+    int line[SL_MAX_DIMS], col[SL_MAX_DIMS];   /* where each element starts */
     size_t ndims;
     bool comma;
 } literal;
@@ -305,6 +306,8 @@ static bool literal_elem(sl_arena *a, lexer *lx, tok *t, literal *lit, tok *next
     size_t i = lit->ndims;
     if (i == SL_MAX_DIMS)
         return false;
+    lit->line[i] = t->line;
+    lit->col[i] = t->col;
     if (tok_is(t, "None")) {
         lit->s[i] = NULL;
         lit->n[i] = 0;
@@ -448,8 +451,10 @@ static sl_py_site *add_site(py_scan *ps, const tok *at, const literal *lit)
     sl_py_site *s = sl_alloc(ps->a, sizeof *s);
     s->loc = (sl_loc){.file = ps->display, .line = at->line, .col = at->col};
     s->function = current_def(ps, NULL);
-    for (size_t i = 0; i < lit->ndims; i++)
+    for (size_t i = 0; i < lit->ndims; i++) {
         s->logical[i] = lit->s[i] ? sl_strndup(ps->a, lit->s[i], lit->n[i]) : NULL;
+        s->dim_locs[i] = (sl_loc){.file = ps->display, .line = lit->line[i], .col = lit->col[i]};
+    }
     s->ndims = lit->ndims;
     sl_vec_push(ps->a, ps->sites, s);
     return s;

@@ -15,6 +15,18 @@ static sl_source_dir *source_find(sl_sources *s, const char *dir)
     return NULL;
 }
 
+/* Scanned locations are relative to the scanned folder; findings name files
+ * as the user reaches them from the working directory. */
+static void site_paths(sl_arena *a, const char *dir, sl_py_site *p)
+{
+    const char *file = sl_display_path(a, sl_sprintf(a, "%s/%s", dir, p->loc.file));
+    p->loc.file = file;
+    if (p->use.file)
+        p->use.file = file;
+    for (size_t d = 0; d < p->ndims; d++)
+        p->dim_locs[d].file = file;
+}
+
 /* Every string literal counts as a name here; each lint run keeps the specs
  * that name something its own rules know (see sl_lint_specs). */
 static int source_scan(sl_arena *a, sl_sources *s, const char *dir, sl_err *e)
@@ -25,6 +37,8 @@ static int source_scan(sl_arena *a, sl_sources *s, const char *dir, sl_err *e)
     d->dir = dir;
     if (sl_scan_py_dir(a, dir, NULL, 0, &d->sites, e) != 0)
         return -1;
+    for (size_t i = 0; i < d->sites.n; i++)
+        site_paths(a, dir, d->sites.items[i]);
     sl_vec_push(a, &s->dirs, d);
     return 0;
 }

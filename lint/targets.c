@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "shardlint/emit.h"
 #include "shardlint/scan.h"
 
 static bool ends_with(const char *s, const char *suffix)
@@ -31,6 +33,13 @@ static bool is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+const char *sl_display_path(sl_arena *a, const char *path)
+{
+    char cwd[4096];
+    bool abs = path[0] == '/' && getcwd(cwd, sizeof cwd);
+    return sl_emit_relpath(a, path, abs ? cwd : NULL);
 }
 
 static sl_target *target_new(sl_arena *a, const sl_cli_opts *o, const char *entry)
@@ -124,9 +133,9 @@ static int add_script(sl_arena *a, const sl_cli_opts *o, const char *path, sl_ta
         warn_unknown(l, err);
         if (!l->config)
             continue;
-        sl_target *t = target_new(a, o, l->config);
+        sl_target *t = target_new(a, o, sl_display_path(a, l->config));
         sl_launch_scenario(l, o->devices, &t->scenario);
-        t->scenario.verify_fixes = true;
+        t->scenario.entry = t->config_path;
         t->scenario.slices = o->slices;
         char where[1024];
         t->label = sl_sprintf(a, "the launch at %s", sl_loc_str(l->loc, where, sizeof where));

@@ -26,8 +26,8 @@ static const char doc[] =
     "## Levels\n"
     "- warning: the dim that lost the axis is the one that must keep it (the catalog's\n"
     "  intent for MaxText sites, or a `keep:` entry in a `--specs` file);\n"
-    "- warning: a spec without recorded intent loses `expert` and that dim is left with\n"
-    "  no active axis at all;\n"
+    "- warning: a spec without recorded intent loses `expert` on a dim whose rules ask\n"
+    "  for `expert` alone (such as `activation_exp`), leaving it with no active axis;\n"
     "- note: any other contention, such as a fallback rule taking over by design.\n"
     "Where the intent says the winner must hold the axis (MaxText's MLP-down output,\n"
     "whose batch dim takes `expert` for the return AllToAll), nothing is reported.\n\n"
@@ -48,9 +48,31 @@ static bool is_keep(const sl_spec *s, int dim, const char *axis)
     return s->keep_dim == dim && s->keep_axis && strcmp(s->keep_axis, axis) == 0;
 }
 
+/* Whether every rule for `name` asks for `axis` alone: the dim exists to be
+ * split over that axis (`activation_exp` -> [expert]), unlike a dim that
+ * lists it among others as one more way to shard (`embed`). */
+static bool exists_for_axis(const sl_config *c, const char *name, const char *axis)
+{
+    bool any = false;
+    for (size_t i = 0; i < c->nrules; i++) {
+        const sl_rule *r = &c->rules[i];
+        if (strcmp(r->name, name) != 0)
+            continue;
+        const sl_node *m = r->mesh;
+        size_t n = m->kind == SL_NODE_SEQ ? m->n : 1;
+        for (size_t k = 0; k < n; k++) {
+            const char *ax = sl_node_text(m->kind == SL_NODE_SEQ ? m->items[k] : m);
+            if (!ax || strcmp(ax, axis) != 0)
+                return false;
+        }
+        any = true;
+    }
+    return any;
+}
+
 /* SL_LEVEL_NONE means the contention is intended and not reported. */
-static sl_level conflict_level(const sl_resolved *t, size_t d, const sl_loss *l,
-                               const sl_mesh *m)
+static sl_level conflict_level(const sl_lint_ctx *ctx, const sl_resolved *t, size_t d,
+                               const sl_loss *l)
 {
     const sl_spec *s = t->spec;
     if (is_keep(s, (int)d, l->axis))
@@ -58,7 +80,8 @@ static sl_level conflict_level(const sl_resolved *t, size_t d, const sl_loss *l,
     if (is_keep(s, l->by_dim, l->axis))
         return SL_LEVEL_NONE;
     if (s->keep_dim < 0 && strcmp(l->axis, "expert") == 0 &&
-        !sl_dim_has_active_axis(&t->dims[d], m))
+        !sl_dim_has_active_axis(&t->dims[d], ctx->mesh) && t->dims[d].logical &&
+        exists_for_axis(ctx->config, t->dims[d].logical, l->axis))
         return SL_LEVEL_WARNING;
     return SL_LEVEL_NOTE;
 }
@@ -116,15 +139,27 @@ static void note_consequence(sl_arena *a, sl_finding *f, const sl_resolved *t, s
                               "(a fallback); check that this is the layout you meant.");
 }
 
+static bool is_yaml(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 4 && strcmp(path + n - 4, ".yml") == 0) ||
+           (n > 5 && strcmp(path + n - 5, ".yaml") == 0);
+}
+
 /* The flag is written where the user turned expert parallelism on: in that
- * YAML file (its own value replaced, or a line added after the setting), or
- * as an override when the setting came from the command line. */
+ * YAML file (its own value replaced, or a line added after the setting), as
+ * a word before the setting's word in a launch script, or only as an
+ * override when the setting came from the command line. */
 static void flag_fix_edit(sl_arena *a, sl_fix *fix, const sl_config *c, const sl_axis *ax,
                           const char *flag)
 {
     sl_loc cause = sl_axis_cause(ax);
     if (!cause.file)
         return;
+    if (!is_yaml(cause.file)) {
+        sl_fix_edit(a, fix, cause, cause, sl_sprintf(a, "%s=true ", flag));
+        return;
+    }
     const sl_node *cur = sl_config_get(c, flag);
     if (cur && cur->loc.file && strcmp(cur->loc.file, cause.file) == 0) {
         sl_fix_edit(a, fix, cur->loc, cur->end, "true");
@@ -289,7 +324,7 @@ static void check_tensor(const sl_lint_ctx *ctx, sl_findings *out, const sl_reso
             const sl_loss *l = &dim->losses[k];
             if (sl_mesh_size(ctx->mesh, l->axis) <= 1 || seen_before(dim, k))
                 continue;
-            sl_level level = conflict_level(t, d, l, ctx->mesh);
+            sl_level level = conflict_level(ctx, t, d, l);
             if (level != SL_LEVEL_NONE)
                 report(ctx, out, t, d, l, level);
         }
