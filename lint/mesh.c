@@ -315,6 +315,18 @@ static int read_axis(sl_arena *a, const sl_config *c, sl_mesh *m, const sl_node 
     return 0;
 }
 
+/* A config whose ICI values are all given names its own device count; one
+ * that leaves a -1 to fill gets one GPU node's worth. */
+static long long implied_devices(const sl_mesh *m)
+{
+    long long product = 1;
+    for (size_t i = 0; i < m->naxes; i++) {
+        if (m->axes[i].ici < 1 || __builtin_mul_overflow(product, m->axes[i].ici, &product))
+            return SL_MESH_DEFAULT_DEVICES;
+    }
+    return product;
+}
+
 int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long slices,
                   sl_mesh *out, sl_mesh_error *merr, sl_err *err)
 {
@@ -325,7 +337,7 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
         sl_err_set(err, axes ? axes->loc : (sl_loc){0}, "mesh_axes must be a list of axis names");
         return -1;
     }
-    if (devices < 1) {
+    if (devices < 0) {
         sl_err_set(err, (sl_loc){0}, "the device count per slice must be at least 1");
         return -1;
     }
@@ -346,6 +358,8 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
             return rc;
         out->naxes++;
     }
+    if (out->devices == 0)
+        out->devices = implied_devices(out);
     mesh_kind ici = {false, "ici", "devices per slice", out->devices};
     mesh_kind dcn = {true, "dcn", "slices", out->slices};
     int rc = fill_kind(a, out, &ici, merr);

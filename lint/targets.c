@@ -48,7 +48,7 @@ static sl_target *target_new(sl_arena *a, const sl_cli_opts *o, const char *entr
     t->config_path = entry;
     t->label = entry;
     t->scenario.entry = entry;
-    t->scenario.devices = o->devices ? o->devices : 8;
+    t->scenario.devices = o->devices;
     t->scenario.slices = o->slices;
     t->scenario.verify_fixes = true;
     return t;

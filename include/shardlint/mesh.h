@@ -37,9 +37,13 @@ typedef struct {
     size_t nrelated;
 } sl_mesh_error;
 
-/* Builds the mesh. devices: per slice; slices: 0 means "from num_slices,
- * else 1". Returns 0, or -1 with err for input errors (wrong types), or 1
- * with *merr filled for a launch error: an unknown or repeated axis name, a
+#define SL_MESH_DEFAULT_DEVICES 8
+
+/* Builds the mesh. devices: per slice, 0 meaning "as the config implies":
+ * the product of the ICI values when none is -1, else
+ * SL_MESH_DEFAULT_DEVICES. slices: 0 means "from num_slices, else 1".
+ * Returns 0, or -1 with err for input errors (wrong types), or 1 with *merr
+ * filled for a launch error: an unknown or repeated axis name, a
  * value below 1 other than -1, two -1s of one kind, a -1 that cannot be
  * filled, or a product that does not match. */
 int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long slices,
