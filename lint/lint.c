@@ -47,8 +47,10 @@ size_t sl_lint_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
         sl_spec *spec = &specs[n++];
         sl_site_spec(site, c, spec);
         const sl_site_loc *where = site_loc_find(s, site);
-        if (where)
+        if (where) {
             spec->loc = where->loc;
+            memcpy(spec->logical, where->logical, sizeof spec->logical);
+        }
         spec_apply_patches(s, spec);
     }
     for (size_t i = 0; i < s->nspecs; i++)

@@ -791,21 +791,35 @@ static bool same(const char *x, const char *y)
     return x == y || (x && y && strcmp(x, y) == 0);
 }
 
+static size_t names_differ(const sl_site *c, const sl_py_site *s)
+{
+    size_t n = 0;
+    for (size_t d = 0; d < s->ndims; d++)
+        n += !same(c->logical[d], s->logical[d]);
+    return n;
+}
+
+/* A site whose code renamed one dim (as the no-exp fix does) is still that
+ * site, when the catalog names its variable and no other site fits. */
 const sl_site *sl_py_site_match(const sl_py_site *s, const sl_site *catalog, size_t n)
 {
+    const sl_site *renamed = NULL;
+    size_t nrenamed = 0;
     for (size_t i = 0; i < n; i++) {
         const sl_site *c = &catalog[i];
         if (!c->file || !s->loc.file || !path_ends_with(s->loc.file, c->file) ||
             !same(c->function, s->function) || (c->variable && !same(c->variable, s->variable)) ||
             c->ndims != s->ndims)
             continue;
-        size_t d = 0;
-        while (d < s->ndims && same(c->logical[d], s->logical[d]))
-            d++;
-        if (d == s->ndims)
+        size_t diff = names_differ(c, s);
+        if (diff == 0)
             return c;
+        if (diff == 1 && c->variable) {
+            renamed = c;
+            nrenamed++;
+        }
     }
-    return NULL;
+    return nrenamed == 1 ? renamed : NULL;
 }
 
 void sl_py_site_spec(sl_arena *a, const sl_py_site *s, const sl_spec *catalog, sl_spec *out)

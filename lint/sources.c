@@ -60,8 +60,11 @@ static void site_loc_add(sl_arena *a, sl_vec *locs, const sl_py_site *p, const s
     l->loc = p->loc;
     l->function = p->function;
     l->variable = p->variable;
-    for (size_t d = 0; d < p->ndims && d < SL_MAX_DIMS; d++)
+    l->ndims = p->ndims;
+    for (size_t d = 0; d < p->ndims && d < SL_MAX_DIMS; d++) {
+        l->logical[d] = p->logical[d];
         l->dim_locs[d] = p->dim_locs[d];
+    }
     sl_vec_push(a, locs, l);
 }
 

@@ -195,7 +195,15 @@ Test(scan_py, site_string_and_catalog_match)
     cr_expect_eq(sl_py_site_match(&s, cat, 2), &cat[0]);
     cat[0].file = "oe.py";
     cr_expect_eq(sl_py_site_match(&s, cat, 2), &cat[1]);
+    /* One renamed dim is still the site (code after the no-exp fix)... */
     s.logical[2] = "activation_embed";
+    cr_expect_eq(sl_py_site_match(&s, cat, 2), &cat[1]);
+    /* ...two are another tensor... */
+    s.logical[1] = "activation_batch_no_exp";
+    cr_expect_null(sl_py_site_match(&s, cat, 2));
+    /* ...and without a named variable only an exact match counts. */
+    s.logical[1] = "activation_batch";
+    cat[1].variable = NULL;
     cr_expect_null(sl_py_site_match(&s, cat, 2));
 
     sl_spec from_catalog = {.name = "moe.dense.dispatch", .keep_dim = 0, .keep_axis = "expert",

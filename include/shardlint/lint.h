@@ -25,6 +25,8 @@ typedef struct {
 typedef struct {
     const sl_site *site;
     sl_loc loc;
+    const char *logical[SL_MAX_DIMS];   /* the names as the code has them */
+    size_t ndims;
     sl_loc dim_locs[SL_MAX_DIMS];
     const char *function;
     const char *variable;

@@ -68,7 +68,9 @@ const char *sl_scan_find_source(sl_arena *a, const char *config_path);
 
 /* The catalog site a scanned site is: same file (the display path ends with
  * the catalog's file at a path boundary), same def, same variable when the
- * catalog names one, same logical names. NULL when none. */
+ * catalog names one, same logical names; or, failing that, the one site with
+ * a named variable whose names differ at a single dim (code that renamed a
+ * dim, as the no-exp fix does). NULL when none. */
 const sl_site *sl_py_site_match(const sl_py_site *s, const sl_site *catalog, size_t n);
 
 /* The scanned site as a spec (origin "source", at its exact location).
