@@ -1,11 +1,11 @@
 #!/bin/sh
 # Times the Python scanner against ripgrep on the same .py files.
-#   bench/scan_bench.sh [DIR] [BUILD_DIR]
-# DIR defaults to MaxText's src/maxtext; the known logical names are taken
+#   bench/scan_bench.sh DIR [BUILD_DIR]
+# DIR is a MaxText checkout's src/maxtext; the known logical names are taken
 # from DIR/configs/base.yml. Both tools get ROUNDS runs; the best of each
 # is compared, the ratio printed as scan/rg.
 set -eu
-DIR=${1:-/work/ext/maxtext/src/maxtext}
+DIR=${1:?usage: bench/scan_bench.sh MAXTEXT_SRC_DIR [BUILD_DIR]}
 BUILD=${2:-$(dirname "$0")/../build}
 ROUNDS=${ROUNDS:-7}
 BENCH=$BUILD/scan_bench
