@@ -333,8 +333,14 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
     memset(out, 0, sizeof *out);
     memset(merr, 0, sizeof *merr);
     sl_node *axes = sl_config_get(c, "mesh_axes");
-    if (!axes || axes->kind != SL_NODE_SEQ) {
-        sl_err_set(err, axes ? axes->loc : (sl_loc){0}, "mesh_axes must be a list of axis names");
+    if (!axes) {
+        sl_err_set(err, (sl_loc){.file = c->entry, .line = 1, .col = 1},
+                   "mesh_axes is not set: an entry config needs base_config (or to be "
+                   "MaxText's base.yml) to get one");
+        return -1;
+    }
+    if (axes->kind != SL_NODE_SEQ) {
+        sl_err_set(err, axes->loc, "mesh_axes must be a list of axis names");
         return -1;
     }
     if (devices < 0) {
