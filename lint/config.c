@@ -91,16 +91,17 @@ static const char *real_of(sl_arena *a, const char *path)
 }
 
 /* MaxText's configs folder: the nearest folder above the entry that holds
- * base.yml, walking up the path as written. */
+ * base.yml. The walk goes up through "..", so a bare file name finds the
+ * folder above the working directory and paths stay relative. */
 static const char *find_root_upward(sl_arena *a, const char *entry)
 {
-    char *dir = dir_of(a, entry);
+    const char *dir = *dir_of(a, entry) ? dir_of(a, entry) : ".";
     for (;;) {
         if (is_file(path_join(a, dir, "base.yml")))
             return dir;
-        if (!*dir || strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
+        if (strcmp(real_of(a, dir), "/") == 0)
             return NULL;
-        dir = dir_of(a, dir);
+        dir = path_join(a, dir, "..");
     }
 }
 

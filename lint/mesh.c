@@ -267,7 +267,18 @@ static int resolve_slices(const sl_config *c, long long slices, long long *out, 
         sl_err_set(err, n->loc, "num_slices must be an integer");
         return -1;
     }
-    if (v > 0)
+    if (v > 0) {
+        *out = v;
+        return 0;
+    }
+    /* MaxText's get_num_slices: without num_slices, an AOT compile's
+     * compile_topology_num_slices says how many. */
+    n = sl_config_get(c, "compile_topology_num_slices");
+    if (n && !sl_node_int(n, &v)) {
+        sl_err_set(err, n->loc, "compile_topology_num_slices must be an integer");
+        return -1;
+    }
+    if (n && v > 0)
         *out = v;
     return 0;
 }

@@ -93,9 +93,24 @@ static const char *model_root(sl_arena *a, const char *path)
     return NULL;
 }
 
+static bool has_base_config(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    char line[4096];
+    bool found = false;
+    while (!found && fgets(line, sizeof line, f))
+        found = strncmp(line, "base_config:", 12) == 0;
+    fclose(f);
+    return found;
+}
+
+/* A file under models/ with its own base_config (MaxText's gpu/models/) is an
+ * entry config, not a model file. */
 static void add_yml(sl_arena *a, const sl_cli_opts *o, const char *path, sl_targets *ts)
 {
-    const char *base = model_root(a, path);
+    const char *base = has_base_config(path) ? NULL : model_root(a, path);
     sl_target *t = target_new(a, o, base ? base : path);
     if (base) {
         const char *name = base_of(path);
@@ -149,17 +164,8 @@ static int add_script(sl_arena *a, const sl_cli_opts *o, const char *path, sl_ta
  * with a top-level base_config. */
 static bool is_entry_yml(sl_arena *a, const char *path)
 {
-    if (strcmp(base_of(path), "base.yml") == 0 || model_root(a, path))
-        return true;
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    char line[4096];
-    bool entry = false;
-    while (!entry && fgets(line, sizeof line, f))
-        entry = strncmp(line, "base_config:", 12) == 0;
-    fclose(f);
-    return entry;
+    return strcmp(base_of(path), "base.yml") == 0 || model_root(a, path) ||
+           has_base_config(path);
 }
 
 static int add_path(sl_arena *a, const sl_cli_opts *o, const char *path, sl_targets *ts,

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "shardlint/config.h"
 #include "support.h"
@@ -268,4 +269,19 @@ Test(config, unknown_custom_mesh_and_rule_is_an_error_at_its_value)
                   "custom_mesh_and_rule 'nope'");
     load("config/custom/base.yml", NULL);
     cr_assert_str_eq(rules_str(), "activation_batch=[data, fsdp] activation_exp=[expert]");
+}
+
+/* A bare file name, run from the entry's own folder: the configs root is
+ * found above the working directory, as MaxText finds its configs folder
+ * wherever it is started. */
+Test(config, root_found_from_a_bare_file_name)
+{
+    char cwd[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    cr_assert_eq(chdir(fixture("config/chain/gpu")), 0);
+    int rc = sl_config_load(A, "child.yml", NULL, 0, &C, &E);
+    cr_assert_eq(chdir(cwd), 0);
+    cr_assert_eq(rc, 0, "%s", E.msg);
+    cr_assert_str_eq(C.root, "..");
+    cr_assert_str_eq(render("hardware"), "gpu");
 }

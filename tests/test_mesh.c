@@ -192,6 +192,31 @@ Test(mesh, slices_argument_wins_over_num_slices)
     cr_assert_eq(axis("data")->size, 2);
 }
 
+/* MaxText's get_num_slices: num_slices first, then an AOT compile's
+ * compile_topology_num_slices. */
+Test(mesh, compile_topology_num_slices_counts_without_num_slices)
+{
+    cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: -1, num_slices: -1, "
+                       "compile_topology_num_slices: 3}", 8, 0), 0, "%s", ME.message);
+    cr_assert_eq(M.slices, 3);
+    cr_assert_eq(axis("data")->size, 3);
+    cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: -1, num_slices: 2, "
+                       "compile_topology_num_slices: 3}", 8, 0), 0, "%s", ME.message);
+    cr_assert_eq(M.slices, 2);
+}
+
+/* With no device count given, a fully specified ICI product is the count. */
+Test(mesh, devices_implied_by_the_ici_values)
+{
+    cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_fsdp_parallelism: 4, "
+                       "ici_tensor_parallelism: 4}", 0, 0), 0, "%s", ME.message);
+    cr_assert_eq(M.devices, 16);
+    cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 4}", 0, 0), 0,
+                 "%s", ME.message);
+    cr_assert_eq(M.devices, SL_MESH_DEFAULT_DEVICES);
+    cr_assert_eq(axis("fsdp")->size, 2);
+}
+
 Test(mesh, dcn_mismatch)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: 4}", 8, 2), 1);
