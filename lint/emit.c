@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "emit_internal.h"
+
 static bool has_rule(const sl_rule_def **list, size_t n, const sl_rule_def *r)
 {
     for (size_t i = 0; i < n; i++)
@@ -119,4 +121,24 @@ void sl_emit_count(const sl_findings *f, size_t counts[4])
     for (size_t i = 0; i < f->n; i++)
         if (f->items[i]->level <= SL_LEVEL_ERROR)
             counts[f->items[i]->level]++;
+}
+
+cJSON *sl_json_str_or_null(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+cJSON *sl_json_loc(sl_loc l)
+{
+    if (!l.file && l.word <= 0)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    if (l.file) {
+        cJSON_AddStringToObject(o, "file", l.file);
+        cJSON_AddNumberToObject(o, "line", l.line);
+        cJSON_AddNumberToObject(o, "column", l.col);
+    } else {
+        cJSON_AddNumberToObject(o, "command_line_word", l.word);
+    }
+    return o;
 }

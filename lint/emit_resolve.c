@@ -2,6 +2,8 @@
  * mesh axes each dim ends up on and which rule decided it. */
 #include "shardlint/emit.h"
 
+#include "emit_internal.h"
+
 #include <cjson/cJSON.h>
 #include <string.h>
 
@@ -133,30 +135,14 @@ void sl_emit_resolve_text(FILE *out, const sl_lint_result *r)
     sl_arena_free(a);
 }
 
-static cJSON *str_or_null(const char *s)
-{
-    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
-}
-
-static cJSON *loc_json(sl_loc l)
-{
-    if (!l.file && l.word <= 0)
-        return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "file", str_or_null(l.file));
-    cJSON_AddNumberToObject(o, "line", l.line);
-    if (!l.file)
-        cJSON_AddNumberToObject(o, "command_line_word", l.word);
-    return o;
-}
 
 static cJSON *rule_json(const sl_rule *r, bool with_index)
 {
     if (!r)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "name", str_or_null(r->name));
-    cJSON_AddItemToObject(o, "file", str_or_null(r->loc.file));
+    cJSON_AddItemToObject(o, "name", sl_json_str_or_null(r->name));
+    cJSON_AddItemToObject(o, "file", sl_json_str_or_null(r->loc.file));
     cJSON_AddNumberToObject(o, "line", r->loc.line);
     if (!r->loc.file && r->loc.word > 0)
         cJSON_AddNumberToObject(o, "command_line_word", r->loc.word);
@@ -168,17 +154,17 @@ static cJSON *rule_json(const sl_rule *r, bool with_index)
 static cJSON *axis_json(const sl_axis *x)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "name", str_or_null(x->name));
+    cJSON_AddItemToObject(o, "name", sl_json_str_or_null(x->name));
     cJSON_AddNumberToObject(o, "size", (double)x->size);
     cJSON_AddBoolToObject(o, "active", x->size > 1);
     cJSON_AddNumberToObject(o, "ici", (double)x->ici);
     cJSON_AddNumberToObject(o, "dcn", (double)x->dcn);
-    cJSON_AddItemToObject(o, "ici_key", str_or_null(x->ici_key));
-    cJSON_AddItemToObject(o, "dcn_key", str_or_null(x->dcn_key));
+    cJSON_AddItemToObject(o, "ici_key", sl_json_str_or_null(x->ici_key));
+    cJSON_AddItemToObject(o, "dcn_key", sl_json_str_or_null(x->dcn_key));
     cJSON_AddBoolToObject(o, "ici_filled", x->ici_filled);
     cJSON_AddBoolToObject(o, "dcn_filled", x->dcn_filled);
-    cJSON_AddItemToObject(o, "ici_source", loc_json(x->ici_loc));
-    cJSON_AddItemToObject(o, "dcn_source", loc_json(x->dcn_loc));
+    cJSON_AddItemToObject(o, "ici_source", sl_json_loc(x->ici_loc));
+    cJSON_AddItemToObject(o, "dcn_source", sl_json_loc(x->dcn_loc));
     return o;
 }
 
@@ -202,21 +188,21 @@ static cJSON *physical_json(const sl_dim *d)
         return cJSON_CreateNull();
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < d->nphysical; i++)
-        cJSON_AddItemToArray(a, str_or_null(d->physical[i]));
+        cJSON_AddItemToArray(a, sl_json_str_or_null(d->physical[i]));
     return a;
 }
 
 static cJSON *dim_json(const sl_dim *d)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "logical", str_or_null(d->logical));
+    cJSON_AddItemToObject(o, "logical", sl_json_str_or_null(d->logical));
     cJSON_AddItemToObject(o, "physical", physical_json(d));
     cJSON_AddItemToObject(o, "rule", rule_json(d->rule, true));
     cJSON *lost = cJSON_AddArrayToObject(o, "lost");
     for (size_t i = 0; i < d->nlosses; i++) {
         const sl_loss *l = &d->losses[i];
         cJSON *x = cJSON_CreateObject();
-        cJSON_AddItemToObject(x, "axis", str_or_null(l->axis));
+        cJSON_AddItemToObject(x, "axis", sl_json_str_or_null(l->axis));
         cJSON_AddNumberToObject(x, "to_dim", l->by_dim);
         cJSON_AddItemToObject(x, "by_rule", rule_json(l->by_rule, false));
         cJSON_AddItemToObject(x, "rule", rule_json(l->rule, false));
@@ -229,15 +215,15 @@ static cJSON *tensor_json(const sl_resolved *t)
 {
     const sl_spec *sp = t->spec;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "name", str_or_null(sp ? sp->name : NULL));
-    cJSON_AddItemToObject(o, "origin", str_or_null(sp ? sp->origin : NULL));
-    cJSON_AddItemToObject(o, "source", loc_json(sp ? sp->loc : (sl_loc){0}));
+    cJSON_AddItemToObject(o, "name", sl_json_str_or_null(sp ? sp->name : NULL));
+    cJSON_AddItemToObject(o, "origin", sl_json_str_or_null(sp ? sp->origin : NULL));
+    cJSON_AddItemToObject(o, "source", sl_json_loc(sp ? sp->loc : (sl_loc){0}));
     cJSON *logical = cJSON_AddArrayToObject(o, "logical");
     cJSON *physical = cJSON_AddArrayToObject(o, "physical");
     cJSON *dims = cJSON_AddArrayToObject(o, "dims");
     size_t nd = t->ndims < SL_MAX_DIMS ? t->ndims : SL_MAX_DIMS;
     for (size_t i = 0; i < nd; i++) {
-        cJSON_AddItemToArray(logical, str_or_null(t->dims[i].logical));
+        cJSON_AddItemToArray(logical, sl_json_str_or_null(t->dims[i].logical));
         cJSON_AddItemToArray(physical, physical_json(&t->dims[i]));
         cJSON_AddItemToArray(dims, dim_json(&t->dims[i]));
     }
