@@ -31,7 +31,7 @@ int sl_cli_input_error(FILE *err, const sl_err *e)
 
 int sl_cli_usage_error(FILE *err, const char *fmt, const char *arg)
 {
-    fputs("shardlint: ", err);
+    fputs("shardlint: error: ", err);
     fprintf(err, fmt, arg);
     fprintf(err, "\n%s", usage);
     return 2;
