@@ -22,6 +22,12 @@ static const char usage[] =
     "       shardlint explain RULE\n"
     "       shardlint --version\n";
 
+int sl_cli_stdout_error(FILE *err)
+{
+    fputs("shardlint: error: cannot write the report to standard output\n", err);
+    return 2;
+}
+
 int sl_cli_input_error(FILE *err, const sl_err *e)
 {
     char where[1024];

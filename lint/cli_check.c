@@ -111,7 +111,7 @@ static int write_output(const sl_cli_opts *o, const sl_findings *f, FILE *out, F
                        .tool_version = SHARDLINT_VERSION};
     void *args[] = {(void *)f, &eo, (void *)o->format};
     if (!o->output)
-        return emit(out, args);
+        return emit(out, args) == 0 && fflush(out) == 0 ? 0 : sl_cli_stdout_error(err);
     sl_err e;
     if (sl_output_atomic(o->output, emit, args, &e) != 0)
         return sl_cli_input_error(err, &e);

@@ -38,6 +38,10 @@ int sl_cli_resolve(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err);
 /* Reports a usage error (fmt has one %s for arg) and returns 2. */
 int sl_cli_usage_error(FILE *err, const char *fmt, const char *arg);
 
+/* Reports that standard output could not be written (a full disk, a closed
+ * pipe) and returns 2. */
+int sl_cli_stdout_error(FILE *err);
+
 /* Reports an input error as `file:line:col: error: msg` and returns 2. */
 int sl_cli_input_error(FILE *err, const sl_err *e);
 

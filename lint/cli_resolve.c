@@ -52,5 +52,7 @@ int sl_cli_resolve(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
         sl_emit_resolve_json(out, &r);
     else
         sl_emit_resolve_text(out, &r);
+    if (fflush(out) != 0 || ferror(out))
+        return sl_cli_stdout_error(err);
     return report_errors(&r, err);
 }

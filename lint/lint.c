@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "shardlint/fixcheck.h"
 #include "shardlint/rule.h"
 
 static const sl_site_loc *site_loc_find(const sl_scenario *s, const sl_site *site)
@@ -82,6 +83,7 @@ static void lint_resolve_all(sl_arena *a, const sl_scenario *s, sl_lint_result *
 static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
                        const sl_vec *spec_errors)
 {
+    sl_vec fix_requests = {0};
     sl_err *errs = sl_alloc(a, (spec_errors->n + 1) * sizeof *errs);
     for (size_t i = 0; i < spec_errors->n; i++)
         errs[i] = *(sl_err *)spec_errors->items[i];
@@ -95,9 +97,11 @@ static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
         .ntensors = out->ntensors,
         .spec_errors = errs,
         .nspec_errors = spec_errors->n,
+        .fix_requests = &fix_requests,
     };
     for (size_t i = 0; i < sl_rule_count; i++)
         sl_rule_registry[i]->check(&ctx, &out->findings);
+    sl_fix_verify_requests(a, s, &out->findings, &fix_requests);
 }
 
 int sl_lint_run(sl_arena *a, const sl_scenario *s, sl_lint_result *out, sl_err *err)

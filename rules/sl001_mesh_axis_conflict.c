@@ -190,7 +190,7 @@ static void add_flag_fix(const sl_lint_ctx *ctx, sl_finding *f, const sl_site *s
     bool model_sets = ctx->config->model_values &&
                       sl_map_get(ctx->config->model_values, site->peel_flag);
     sl_fix_change ch = {.extra = ov, .nextra = model_sets ? 2 : 1};
-    sl_fix_verify(ctx, fix, &ch, f->key);
+    sl_fix_request(ctx, f, fix, &ch);
 }
 
 /* Catalog sites whose batch dim the flag would peel: the same sites need the
@@ -246,7 +246,7 @@ static void add_no_exp_fix(const sl_lint_ctx *ctx, sl_finding *f)
     no_exp_code_edits(ctx, fix, patches, np);
     sl_override ov = fix_override("logical_axis_rules", NO_EXP_RULE);
     sl_fix_change ch = {.extra = &ov, .nextra = 1, .patches = patches, .npatches = np};
-    sl_fix_verify(ctx, fix, &ch, f->key);
+    sl_fix_request(ctx, f, fix, &ch);
 }
 
 static void add_batch_moe_fix(const sl_lint_ctx *ctx, sl_finding *f)
@@ -258,7 +258,7 @@ static void add_batch_moe_fix(const sl_lint_ctx *ctx, sl_finding *f)
     fix->override = "logical_axis_rules=" BATCH_MOE_NO_EXPERT;
     sl_override ov = fix_override("logical_axis_rules", BATCH_MOE_NO_EXPERT);
     sl_fix_change ch = {.extra = &ov, .nextra = 1};
-    sl_fix_verify(ctx, fix, &ch, f->key);
+    sl_fix_request(ctx, f, fix, &ch);
 }
 
 /* Fixes are offered where the catalog knows the site and the dim that lost

@@ -59,6 +59,7 @@ typedef struct {
     size_t ntensors;
     const sl_err *spec_errors;     /* specs flax would reject */
     size_t nspec_errors;
+    sl_vec *fix_requests;          /* fixes to verify once every rule has run */
 } sl_lint_ctx;
 
 typedef struct {
