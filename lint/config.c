@@ -91,7 +91,9 @@ static const char *real_of(sl_arena *a, const char *path)
 }
 
 /* MaxText's configs folder: the nearest folder above the entry that holds
- * base.yml. The walk goes up through "..", so a bare file name finds the
+ * base.yml, or a configs/ folder that does (an entry elsewhere in the
+ * package, such as experimental/rl/grpo.yml, falls back to MaxText's configs
+ * folder). The walk goes up through "..", so a bare file name finds the
  * folder above the working directory and paths stay relative. */
 static const char *find_root_upward(sl_arena *a, const char *entry)
 {
@@ -99,6 +101,8 @@ static const char *find_root_upward(sl_arena *a, const char *entry)
     for (;;) {
         if (is_file(path_join(a, dir, "base.yml")))
             return dir;
+        if (is_file(path_join(a, dir, "configs/base.yml")))
+            return path_join(a, dir, "configs");
         if (strcmp(real_of(a, dir), "/") == 0)
             return NULL;
         dir = path_join(a, dir, "..");
