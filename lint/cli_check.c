@@ -147,13 +147,15 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
      * linted: a directory or a script with many launches is not lost to one
      * bad file. The run still ends with status 2. */
     sl_findings all = {0};
-    int input_errors = 0;
+    size_t failed = 0;
     for (size_t i = 0; i < targets.n; i++)
-        input_errors |= lint_target(a, o, targets.items[i], &src, &all, err);
+        failed += lint_target(a, o, targets.items[i], &src, &all, err) != 0;
+    if (failed && failed == targets.n)
+        return 2;
     sl_suppress(a, &all);
     sl_findings_sort(&all);
     if (o->fix && sl_fix_write(a, &all, err) < 0)
         return 2;
     rc = write_output(o, &all, out, err);
-    return rc ? rc : input_errors ? 2 : exit_status(o, &all);
+    return rc ? rc : failed ? 2 : exit_status(o, &all);
 }
