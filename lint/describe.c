@@ -15,14 +15,6 @@ const char *sl_describe_rule(sl_arena *a, const sl_rule *r)
                       sl_describe_loc(a, r->loc));
 }
 
-const char *sl_describe_setting(sl_arena *a, const sl_config *c, const char *key)
-{
-    const sl_node *v = sl_config_get(c, key);
-    if (!v)
-        return sl_sprintf(a, "%s is not set", key);
-    return sl_sprintf(a, "%s=%s (%s)", key, sl_node_render(a, v), sl_describe_loc(a, v->loc));
-}
-
 static const char *describe_part(sl_arena *a, const char *key, long long value, bool filled,
                                  sl_loc loc)
 {

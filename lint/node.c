@@ -44,12 +44,6 @@ static sl_node **node_grow(sl_arena *a, sl_node **old, size_t n)
     return arr;
 }
 
-void sl_seq_append(sl_arena *a, sl_node *seq, sl_node *item)
-{
-    seq->items = node_grow(a, seq->items, seq->n);
-    seq->items[seq->n++] = item;
-}
-
 static long map_index(const sl_node *map, const char *key)
 {
     if (!map || map->kind != SL_NODE_MAP || !key)

@@ -9,8 +9,6 @@
 const char *sl_describe_loc(sl_arena *a, sl_loc loc);
 /* "`activation_exp` -> ['expert'] (base.yml:583:23)" */
 const char *sl_describe_rule(sl_arena *a, const sl_rule *r);
-/* "key=value (where it was set)" for a top-level config key. */
-const char *sl_describe_setting(sl_arena *a, const sl_config *c, const char *key);
 /* Why an axis has its size: its ICI/DCN keys and where they were set. */
 const char *sl_describe_axis(sl_arena *a, const sl_axis *ax);
 /* The location that made an axis active: the ICI key if it is > 1, else

@@ -55,7 +55,6 @@ sl_node *sl_node_new_map(sl_arena *a, sl_loc loc);
 sl_node *sl_node_new_seq(sl_arena *a, sl_loc loc);
 /* A scalar typed as a plain scalar would be (or a string when `quoted`). */
 sl_node *sl_node_new_scalar(sl_arena *a, const char *text, bool quoted, sl_loc loc);
-void sl_seq_append(sl_arena *a, sl_node *seq, sl_node *item);
 /* Sets n->type (and b/i/f) from n->str as a plain YAML 1.1 scalar. */
 void sl_scalar_resolve(sl_node *n);
 /* Sets or replaces key -> value in a map (keeps the first key's position). */
