@@ -61,32 +61,32 @@ size_t sl_lint_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
     return n;
 }
 
+/* Specs flax would reject go to `errors`, the others are resolved. */
+typedef struct {
+    sl_err *items;
+    size_t n;
+} spec_errors;
+
 static void lint_resolve_all(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
-                             sl_vec *spec_errors)
+                             spec_errors *errors)
 {
     const sl_spec *specs;
     size_t n = sl_lint_specs(a, s, &out->config, &specs);
     out->tensors = sl_alloc(a, (n + 1) * sizeof *out->tensors);
+    errors->items = sl_alloc(a, (n + 1) * sizeof *errors->items);
     for (size_t i = 0; i < n; i++) {
-        sl_err e;
         if (sl_resolve(a, out->config.rules, out->config.nrules, &out->mesh, &specs[i],
-                       &out->tensors[out->ntensors], &e) == 0) {
+                       &out->tensors[out->ntensors], &errors->items[errors->n]) == 0)
             out->ntensors++;
-            continue;
-        }
-        sl_err *copy = sl_alloc(a, sizeof *copy);
-        *copy = e;
-        sl_vec_push(a, spec_errors, copy);
+        else
+            errors->n++;
     }
 }
 
 static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
-                       const sl_vec *spec_errors)
+                       const spec_errors *errors)
 {
     sl_vec fix_requests = {0};
-    sl_err *errs = sl_alloc(a, (spec_errors->n + 1) * sizeof *errs);
-    for (size_t i = 0; i < spec_errors->n; i++)
-        errs[i] = *(sl_err *)spec_errors->items[i];
     sl_lint_ctx ctx = {
         .arena = a,
         .scenario = s,
@@ -95,8 +95,8 @@ static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
         .mesh_error = out->mesh_ok ? NULL : &out->mesh_error,
         .tensors = out->tensors,
         .ntensors = out->ntensors,
-        .spec_errors = errs,
-        .nspec_errors = spec_errors->n,
+        .spec_errors = errors->items,
+        .nspec_errors = errors->n,
         .fix_requests = &fix_requests,
     };
     for (size_t i = 0; i < sl_rule_count; i++)
@@ -114,9 +114,9 @@ int sl_lint_run(sl_arena *a, const sl_scenario *s, sl_lint_result *out, sl_err *
     if (m < 0)
         return -1;
     out->mesh_ok = m == 0;
-    sl_vec spec_errors = {0};
+    spec_errors errors = {0};
     if (out->mesh_ok)
-        lint_resolve_all(a, s, out, &spec_errors);
-    lint_check(a, s, out, &spec_errors);
+        lint_resolve_all(a, s, out, &errors);
+    lint_check(a, s, out, &errors);
     return 0;
 }
