@@ -2,7 +2,7 @@
  * sharding constraint or a parameter spec written with logical names, with
  * the config branches that lead to it. rules/catalog.md explains each one and
  * points at the code; nothing here depends on line numbers. */
-#include "shardlint/catalog.h"
+#include "shardlint/model.h"
 
 #define CONDS(...)                                                     \
     .conds = {__VA_ARGS__},                                            \
@@ -40,11 +40,11 @@
     .ndims = sizeof((const char *[]){__VA_ARGS__}) / sizeof(const char *)
 
 static const char WHY_IN[] =
-    "the expert GEMM's input: each device must hold only its own experts' "
+    "This is the expert GEMM's input: each device must hold only its own experts' "
     "tokens, which an AllToAll delivers; without 'expert' on this dim XLA "
     "gathers the expert weights instead";
 static const char WHY_OUT[] =
-    "the expert GEMM's output going home: resharding the batch dim onto "
+    "This is the expert GEMM's output going home: resharding the batch dim onto "
     "'expert' is the AllToAll that returns tokens before the combine";
 
 const sl_site sl_catalog[] = {

@@ -1,7 +1,10 @@
 /* Every rule shardlint has, in id order. An id is never reused. */
 #include <string.h>
+#include <strings.h>
 
 #include "shardlint/rule.h"
+
+extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004;
 
 const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl001,

@@ -2,8 +2,9 @@
  * up on no active mesh axis while the model's batch is split. */
 #include <string.h>
 
-#include "shardlint/describe.h"
 #include "shardlint/rule.h"
+
+extern const sl_rule_def sl_rule_sl002;
 
 static const char doc[] =
     "## What it flags\n"
@@ -24,7 +25,7 @@ static const char doc[] =
 static int batch_dim(const sl_spec *s)
 {
     if (s->site)
-        return ((const sl_site *)s->site)->batch_dim;
+        return s->site->batch_dim;
     for (size_t d = 0; d < s->ndims; d++)
         if (s->logical[d] && strstr(s->logical[d], "batch"))
             return (int)d;
@@ -45,9 +46,8 @@ static const char *batch_axes(const sl_lint_ctx *ctx)
     sl_spec spec = {.name = "activation_batch", .logical = {"activation_batch"}, .ndims = 1,
                     .keep_dim = -1, .peel_dim = -1};
     sl_resolved r;
-    sl_err err;
-    if (sl_resolve(ctx->arena, ctx->config->rules, ctx->config->nrules, ctx->mesh, &spec, &r,
-                   &err) != 0)
+    sl_spec_error err;
+    if (sl_resolve(ctx->arena, &ctx->config->table, ctx->mesh, &spec, &r, &err) != 0)
         return NULL;
     const char *axes = NULL;
     for (size_t i = 0; i < r.dims[0].nphysical; i++) {

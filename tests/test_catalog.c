@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "shardlint/catalog.h"
+#include "shardlint/model.h"
 
 static sl_arena *A;
 static sl_config C;

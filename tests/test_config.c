@@ -125,7 +125,7 @@ Test(config, missing_base_config_is_an_error_at_its_value)
 
 Test(config, missing_entry_is_an_error)
 {
-    fails_at_file("config/nope.yml", NULL, "config/nope.yml", 1, 1, "cannot open");
+    fails_at_file("config/nope.yml", NULL, "config/nope.yml", 1, 1, "cannot read: No such file");
 }
 
 Test(config, overrides_are_typed_and_keep_their_words)

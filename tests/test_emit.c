@@ -373,6 +373,7 @@ static sl_axis axes[4];
 static sl_rule rules[3];
 static sl_spec spec;
 static sl_resolved tensor;
+static sl_dim dims[4];
 static sl_loss loss;
 static const char *batch_axes[] = {"data", "fsdp", "expert"};
 static const char *batch_phys[] = {"fsdp", "expert"};
@@ -398,7 +399,7 @@ static void build_result(void)
                      .logical = {"activation_exp", "activation_batch_moe", NULL, "activation_embed_moe"},
                      .ndims = 4, .loc = at("layers/moe.py", 120, 9), .keep_dim = 0};
     loss = (sl_loss){.rule = &rules[1], .axis = "expert", .by_dim = 1, .by_rule = &rules[0]};
-    tensor = (sl_resolved){.spec = &spec, .ndims = 4};
+    tensor = (sl_resolved){.spec = &spec, .dims = dims, .ndims = 4};
     tensor.dims[0] = (sl_dim){.logical = "activation_exp", .losses = &loss, .nlosses = 1};
     tensor.dims[1] = (sl_dim){.logical = "activation_batch_moe", .rule = &rules[0],
                               .axes = batch_axes, .naxes = 3, .axes_is_list = true,

@@ -2,7 +2,8 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "shardlint/mesh.h"
+#include "shardlint/model.h"
+#include "shardlint/rule.h"
 
 static sl_arena *A;
 static sl_config C;
@@ -46,6 +47,23 @@ static int build(const char *yaml, long long devices, long long slices)
     return sl_mesh_build(A, &C, devices, slices, &M, &ME, &E);
 }
 
+/* The launch error as SL003 reports it. */
+static const sl_finding *finding(void)
+{
+    const sl_rule_def *sl003 = sl_rule_find("SL003");
+    cr_assert_not_null(sl003);
+    sl_lint_ctx ctx = {.arena = A, .config = &C, .mesh_error = &ME};
+    sl_findings found = {0};
+    sl003->check(&ctx, &found);
+    cr_assert_eq(found.n, 1);
+    return found.items[0];
+}
+
+static const char *msg(void)
+{
+    return ME.mesh ? finding()->message : "";
+}
+
 static const sl_axis *axis(const char *name)
 {
     const sl_axis *ax = sl_mesh_axis(&M, name);
@@ -56,7 +74,7 @@ static const sl_axis *axis(const char *name)
 Test(mesh, fills_the_one_ici_minus_one)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp, expert], ici_fsdp_parallelism: 1, "
-                       "ici_expert_parallelism: -1}", 8, 0), 0, "%s", ME.message);
+                       "ici_expert_parallelism: -1}", 8, 0), 0, "%s", msg());
     cr_assert_eq(M.naxes, 3);
     cr_assert_eq(M.slices, 1);
     const sl_axis *e = axis("expert");
@@ -77,7 +95,7 @@ Test(mesh, fills_the_one_ici_minus_one)
 Test(mesh, fsdp_defaults_to_minus_one)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 2}", 8, 0),
-                 0, "%s", ME.message);
+                 0, "%s", msg());
     cr_assert_eq(axis("fsdp")->ici, 4);
     cr_assert(axis("fsdp")->ici_filled);
     cr_assert_null(axis("fsdp")->ici_loc.file);
@@ -87,7 +105,7 @@ Test(mesh, fsdp_defaults_to_minus_one)
 Test(mesh, model_reads_the_tensor_key_and_attn_dp_is_one)
 {
     cr_assert_eq(build("{mesh_axes: [fsdp, model, attn_dp], ici_tensor_parallelism: 4}", 8, 0),
-                 0, "%s", ME.message);
+                 0, "%s", msg());
     cr_assert_str_eq(axis("model")->ici_key, "ici_tensor_parallelism");
     cr_assert_eq(axis("model")->size, 4);
     cr_assert_eq(axis("fsdp")->size, 2);
@@ -99,11 +117,11 @@ Test(mesh, default_fsdp_and_explicit_minus_one_collide)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp, expert], ici_expert_parallelism: -1}", 8, 0), 1);
     cr_assert_eq(ME.loc.line, 2, "at the second -1, ici_expert_parallelism");
-    cr_assert_not_null(strstr(ME.message, "ici_fsdp_parallelism=-1 (fsdp, default)"),
-                       "%s", ME.message);
-    cr_assert_not_null(strstr(ME.message, "ici_expert_parallelism=-1"), "%s", ME.message);
-    cr_assert_not_null(strstr(ME.message, "ici_fsdp_parallelism=1"), "%s", ME.message);
-    cr_assert_eq(ME.nrelated, 0, "a default has no place to point to");
+    cr_assert_not_null(strstr(msg(), "ici_fsdp_parallelism=-1 (fsdp, default)"),
+                       "%s", msg());
+    cr_assert_not_null(strstr(msg(), "ici_expert_parallelism=-1"), "%s", msg());
+    cr_assert_not_null(strstr(msg(), "ici_fsdp_parallelism=1"), "%s", msg());
+    cr_assert_eq(finding()->nrelated, 0, "a default has no place to point to");
 }
 
 Test(mesh, two_explicit_minus_ones)
@@ -111,9 +129,9 @@ Test(mesh, two_explicit_minus_ones)
     cr_assert_eq(build("{mesh_axes: [data, fsdp, expert], ici_data_parallelism: -1, "
                        "ici_fsdp_parallelism: 1, ici_expert_parallelism: -1}", 8, 0), 1);
     cr_assert_eq(ME.loc.line, 4);
-    cr_assert_not_null(strstr(ME.message, "e.g. ici_expert_parallelism=1"), "%s", ME.message);
-    cr_assert_eq(ME.nrelated, 1);
-    cr_assert_eq(ME.related[0].line, 2);
+    cr_assert_not_null(strstr(msg(), "e.g. ici_expert_parallelism=1"), "%s", msg());
+    cr_assert_eq(finding()->nrelated, 1);
+    cr_assert_eq(finding()->related[0].loc.line, 2);
 }
 
 Test(mesh, two_fills_suggest_keeping_the_command_line_one)
@@ -123,7 +141,7 @@ Test(mesh, two_fills_suggest_keeping_the_command_line_one)
     C.values->items[2]->loc = (sl_loc){NULL, 0, 0, 4};
     cr_assert_eq(sl_mesh_build(A, &C, 8, 0, &M, &ME, &E), 1);
     cr_assert_eq(ME.loc.word, 4);
-    cr_assert_not_null(strstr(ME.message, "e.g. ici_fsdp_parallelism=1"), "%s", ME.message);
+    cr_assert_not_null(strstr(msg(), "e.g. ici_fsdp_parallelism=1"), "%s", msg());
 }
 
 Test(mesh, fill_that_is_not_whole)
@@ -131,38 +149,38 @@ Test(mesh, fill_that_is_not_whole)
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 3, "
                        "ici_fsdp_parallelism: -1}", 8, 0), 1);
     cr_assert_eq(ME.loc.line, 3, "at the -1 key");
-    cr_assert_not_null(strstr(ME.message, "multiply to 3"), "%s", ME.message);
-    cr_assert_not_null(strstr(ME.message, "8 devices per slice"), "%s", ME.message);
-    cr_assert_eq(ME.nrelated, 1);
-    cr_assert_eq(ME.related[0].line, 2);
+    cr_assert_not_null(strstr(msg(), "multiply to 3"), "%s", msg());
+    cr_assert_not_null(strstr(msg(), "8 devices per slice"), "%s", msg());
+    cr_assert_eq(finding()->nrelated, 1);
+    cr_assert_eq(finding()->related[0].loc.line, 2);
 }
 
 Test(mesh, fill_below_one)
 {
     cr_assert_eq(build("{mesh_axes: [fsdp, tensor], ici_tensor_parallelism: 16}", 8, 0), 1);
     cr_assert_eq(ME.loc.line, 1, "defaulted -1 falls back to mesh_axes");
-    cr_assert_not_null(strstr(ME.message, "multiply to 16"), "%s", ME.message);
+    cr_assert_not_null(strstr(msg(), "multiply to 16"), "%s", msg());
 }
 
 Test(mesh, product_mismatch)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_fsdp_parallelism: 2, "
                        "ici_tensor_parallelism: 8}", 8, 0), 1);
-    cr_assert_str_eq(ME.message,
+    cr_assert_str_eq(msg(),
                      "ici parallelism product 16 does not match 8 devices per slice: "
                      "ici_fsdp_parallelism=2 (fsdp) x ici_tensor_parallelism=8 (tensor); "
                      "MaxText fails at launch. Make the product 8, or set one of the "
                      "ici_*_parallelism values to -1 so it is filled in");
     cr_assert_eq(ME.loc.line, 3, "at the largest value");
-    cr_assert_eq(ME.nrelated, 1);
-    cr_assert_eq(ME.related[0].line, 2);
+    cr_assert_eq(finding()->nrelated, 1);
+    cr_assert_eq(finding()->related[0].loc.line, 2);
 }
 
 Test(mesh, all_ones_mismatch_points_at_mesh_axes)
 {
     cr_assert_eq(build("{ici_fsdp_parallelism: 1, mesh_axes: [data, fsdp]}", 4, 0), 1);
     cr_assert_eq(ME.loc.line, 2);
-    cr_assert_not_null(strstr(ME.message, "product 1 does not match 4"), "%s", ME.message);
+    cr_assert_not_null(strstr(msg(), "product 1 does not match 4"), "%s", msg());
 }
 
 Test(mesh, zero_is_not_a_size)
@@ -174,7 +192,7 @@ Test(mesh, zero_is_not_a_size)
 Test(mesh, multi_slice_fills_dcn)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp, expert], dcn_data_parallelism: -1, "
-                       "num_slices: 4}", 8, 0), 0, "%s", ME.message);
+                       "num_slices: 4}", 8, 0), 0, "%s", msg());
     cr_assert_eq(M.slices, 4);
     cr_assert_eq(axis("data")->dcn, 4);
     cr_assert(axis("data")->dcn_filled);
@@ -187,7 +205,7 @@ Test(mesh, multi_slice_fills_dcn)
 Test(mesh, slices_argument_wins_over_num_slices)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: -1, num_slices: 4}",
-                       8, 2), 0, "%s", ME.message);
+                       8, 2), 0, "%s", msg());
     cr_assert_eq(M.slices, 2);
     cr_assert_eq(axis("data")->size, 2);
 }
@@ -197,11 +215,11 @@ Test(mesh, slices_argument_wins_over_num_slices)
 Test(mesh, compile_topology_num_slices_counts_without_num_slices)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: -1, num_slices: -1, "
-                       "compile_topology_num_slices: 3}", 8, 0), 0, "%s", ME.message);
+                       "compile_topology_num_slices: 3}", 8, 0), 0, "%s", msg());
     cr_assert_eq(M.slices, 3);
     cr_assert_eq(axis("data")->size, 3);
     cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: -1, num_slices: 2, "
-                       "compile_topology_num_slices: 3}", 8, 0), 0, "%s", ME.message);
+                       "compile_topology_num_slices: 3}", 8, 0), 0, "%s", msg());
     cr_assert_eq(M.slices, 2);
 }
 
@@ -209,10 +227,10 @@ Test(mesh, compile_topology_num_slices_counts_without_num_slices)
 Test(mesh, devices_implied_by_the_ici_values)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_fsdp_parallelism: 4, "
-                       "ici_tensor_parallelism: 4}", 0, 0), 0, "%s", ME.message);
+                       "ici_tensor_parallelism: 4}", 0, 0), 0, "%s", msg());
     cr_assert_eq(M.devices, 16);
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 4}", 0, 0), 0,
-                 "%s", ME.message);
+                 "%s", msg());
     cr_assert_eq(M.devices, SL_MESH_DEFAULT_DEVICES);
     cr_assert_eq(axis("fsdp")->size, 2);
 }
@@ -221,14 +239,14 @@ Test(mesh, dcn_mismatch)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: 4}", 8, 2), 1);
     cr_assert_eq(ME.loc.line, 2);
-    cr_assert_not_null(strstr(ME.message, "dcn parallelism product 4 does not match 2 slices"),
-                       "%s", ME.message);
+    cr_assert_not_null(strstr(msg(), "dcn parallelism product 4 does not match 2 slices"),
+                       "%s", msg());
 }
 
 Test(mesh, single_slice_ignores_dcn)
 {
     cr_assert_eq(build("{mesh_axes: [data, fsdp], dcn_data_parallelism: 7, "
-                       "dcn_fsdp_parallelism: -1, num_slices: -1}", 8, 0), 0, "%s", ME.message);
+                       "dcn_fsdp_parallelism: -1, num_slices: -1}", 8, 0), 0, "%s", msg());
     cr_assert_eq(M.slices, 1);
     cr_assert_eq(axis("data")->dcn, 1);
     cr_assert_null(axis("data")->dcn_loc.file);
@@ -240,7 +258,7 @@ Test(mesh, unknown_axis)
     cr_assert_eq(build("{mesh_axes: [data, fsdp, bogus]}", 8, 0), 1);
     cr_assert_eq(ME.loc.line, 1);
     cr_assert_eq(ME.loc.col, 3, "at the entry itself");
-    cr_assert_not_null(strstr(ME.message, "'bogus'"), "%s", ME.message);
+    cr_assert_not_null(strstr(msg(), "'bogus'"), "%s", msg());
 }
 
 Test(mesh, non_integer_value_is_an_input_error)

@@ -3,7 +3,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "shardlint/resolve.h"
+#include "shardlint/model.h"
 
 #define MAX_RULES 16
 
@@ -13,6 +13,7 @@ static size_t NR;
 static sl_mesh M;
 static sl_resolved OUT;
 static sl_err E;
+static sl_spec_error SE;
 
 static void setup(void)
 {
@@ -55,9 +56,16 @@ static sl_spec spec4(const char *d0, const char *d1, const char *d2, const char 
     return s;
 }
 
+static int resolve(const sl_spec *s)
+{
+    sl_rule_table t;
+    sl_rule_table_build(A, R, NR, &t);
+    return sl_resolve(A, &t, &M, s, &OUT, &SE);
+}
+
 static void resolve_ok(const sl_spec *s)
 {
-    cr_assert_eq(sl_resolve(A, R, NR, &M, s, &OUT, &E), 0, "%s", E.msg);
+    cr_assert_eq(resolve(s), 0, "spec error %d", SE.kind);
 }
 
 static void assert_physical(const sl_dim *d, const char *const *want, size_t n)
@@ -168,9 +176,10 @@ Test(resolve, repeated_logical_name_is_an_error)
 {
     rule("batch", "data");
     sl_spec s = spec4("batch", NULL, "batch", NULL);
-    cr_assert_eq(sl_resolve(A, R, NR, &M, &s, &OUT, &E), -1);
-    cr_assert_eq(E.loc.line, 7);
-    cr_assert_str_eq(E.msg, "logical name 'batch' appears twice in spec 't'; flax rejects this");
+    cr_assert_eq(resolve(&s), -1);
+    cr_assert_eq(SE.kind, SL_SPEC_REPEATED_NAME);
+    cr_assert_str_eq(SE.name, "batch");
+    cr_assert_eq(SE.spec->loc.line, 7);
 }
 
 Test(resolve, size_one_axes_are_dropped)
@@ -229,5 +238,6 @@ Test(resolve, bad_peel_dim_is_an_error)
     sl_spec s = spec4("a", NULL, NULL, NULL);
     s.ndims = 2;
     s.peel_dim = 2;
-    cr_assert_eq(sl_resolve(A, R, NR, &M, &s, &OUT, &E), -1);
+    cr_assert_eq(resolve(&s), -1);
+    cr_assert_eq(SE.kind, SL_SPEC_BAD_PEEL);
 }

@@ -155,7 +155,7 @@ Test(yaml, non_scalar_key_is_an_error)
 
 Test(yaml, missing_file)
 {
-    load_fails("config/yaml/no-such-file.yml", 1, 1, "cannot open: No such file or directory");
+    load_fails("config/yaml/no-such-file.yml", 1, 1, "cannot read: No such file or directory");
 }
 
 Test(yaml, empty_file_and_first_document)
@@ -217,24 +217,55 @@ Test(yaml, equality_compares_resolved_values)
     cr_assert_not(sl_node_equal(value("[x, y]"), value("[y, x]")));
 }
 
-Test(yaml, copy_is_deep)
+Test(yaml, merge_shares_what_it_does_not_merge)
 {
-    sl_node *orig = value("{a: {b: 1}}");
-    sl_node *copy = sl_node_copy(A, orig);
-    sl_map_set(A, sl_map_get(copy, "a"), sl_node_new_scalar(A, "c", true, (sl_loc){0}),
-               value("2"));
-    cr_assert_null(sl_map_get(sl_map_get(orig, "a"), "c"));
-    cr_assert_not_null(sl_map_get(sl_map_get(copy, "a"), "c"));
+    sl_node *base = value("{keep: [a, b], opt: {lr: 1}}");
+    sl_node *over = value("{opt: {beta: 2}, new: {x: 1}}");
+    sl_node *m = sl_node_merge(A, base, over);
+    cr_assert_eq(sl_map_get(m, "keep"), sl_map_get(base, "keep"));
+    cr_assert_eq(sl_map_get(m, "new"), sl_map_get(over, "new"));
+    cr_assert_neq(sl_map_get(m, "opt"), sl_map_get(base, "opt"));
+    sl_map_set(A, m, sl_node_new_scalar(A, "added", true, (sl_loc){0}), value("3"));
+    cr_assert_null(sl_map_get(base, "added"));
+    cr_assert_null(sl_map_get(over, "added"));
 }
 
-Test(yaml, map_set_keeps_position_and_remove_shifts)
+Test(yaml, map_set_keeps_position)
 {
     sl_node *m = value("{a: 1, b: 2, c: 3}");
     sl_map_set(A, m, sl_node_new_scalar(A, "a", true, (sl_loc){0}), value("9"));
-    sl_map_remove(m, "b");
-    sl_map_remove(m, "absent");
-    cr_assert_str_eq(sl_node_render(A, m), "{a: 9, c: 3}");
+    sl_map_set(A, m, sl_node_new_scalar(A, "d", true, (sl_loc){0}), value("4"));
+    cr_assert_str_eq(sl_node_render(A, m), "{a: 9, b: 2, c: 3, d: 4}");
     cr_assert_str_eq(sl_map_key(m, "c")->str, "c");
+}
+
+static bool not_b(const char *key, void *ctx)
+{
+    return strcmp(key, ctx) != 0;
+}
+
+Test(yaml, filter_drops_keys_and_shares_values)
+{
+    sl_node *m = value("{a: [1], b: 2, c: 3}");
+    sl_node *f = sl_map_filter(A, m, not_b, "b");
+    cr_assert_str_eq(sl_node_render(A, f), "{a: [1], c: 3}");
+    cr_assert_eq(sl_map_get(f, "a"), sl_map_get(m, "a"));
+    cr_assert_str_eq(sl_node_render(A, m), "{a: [1], b: 2, c: 3}");
+}
+
+/* Large maps are looked up through their index, which must follow sets. */
+Test(yaml, large_maps_stay_indexed)
+{
+    sl_node *m = value("{k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8}");
+    cr_assert_not_null(m->index);
+    sl_map_set(A, m, sl_node_new_scalar(A, "k9", true, (sl_loc){0}), value("9"));
+    sl_map_set(A, m, sl_node_new_scalar(A, "k3", true, (sl_loc){0}), value("33"));
+    cr_assert_eq(sl_map_get(m, "k9")->i, 9);
+    cr_assert_eq(sl_map_get(m, "k3")->i, 33);
+    cr_assert_null(sl_map_get(m, "k10"));
+    sl_node *merged = sl_node_merge(A, m, value("{k0: 10}"));
+    cr_assert_eq(sl_map_get(merged, "k0")->i, 10);
+    cr_assert_eq(sl_map_get(merged, "k9")->i, 9);
 }
 
 Test(yaml, render_quotes_only_when_needed)

@@ -23,23 +23,67 @@ typedef struct {
     sl_node *mesh;
     sl_loc loc;          /* the entry itself, e.g. `['activation_exp', ['expert']]` */
     size_t index;        /* position in the merged list */
+    /* The mesh's axis names as jax's tree_leaves sees them (nested lists
+     * flattened, nulls dropped); filled by sl_rule_table_build. */
+    const char **axes;
+    size_t naxes;
+    bool axes_is_list;   /* the mesh was a list, not a single name */
 } sl_rule;
+
+/* Rules with an index by logical name: resolving a spec visits only the
+ * rules for its own names, in list order. */
+typedef struct {
+    sl_rule *rules;
+    size_t n;
+    sl_strmap first;     /* logical name -> index of its first rule */
+    size_t *next;        /* index of the next rule for the same name; n after the last */
+} sl_rule_table;
+
+/* Indexes rules[0..n) and fills each rule's axes. */
+void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *out);
 
 typedef struct {
     const char *entry;        /* the entry config path as given */
     const char *root;         /* configs root: the folder holding base.yml */
     const char *model_file;   /* models/<name>.yml used, or NULL */
     sl_node *values;          /* the merged map (logical_axis_rules left out) */
-    sl_node *base_values;     /* the base_config chain alone, before model/overrides */
+    const sl_node *base_values; /* the base_config chain alone, before model/overrides */
     sl_rule *rules;
     size_t nrules;
+    sl_rule_table table;
     sl_node *override_values; /* the overrides as a map, locations = words */
-    sl_node *model_values;    /* the model file as loaded, or NULL */
+    const sl_node *model_values; /* the model file as loaded, or NULL */
 } sl_config;
+
+/* Where the config stage gets parsed files from: the engine's session keeps
+ * them, so that a file shared by many targets is read and parsed once. The
+ * tree returned is shared and read-only. */
+typedef struct {
+    int (*load)(void *ctx, const char *path, const sl_node **out, sl_err *err);
+    void *ctx;
+} sl_config_files;
+
+/* An entry config's base_config chain, merged: what every target with that
+ * entry shares. */
+typedef struct {
+    const char *entry;
+    const char *root;         /* configs root */
+    const sl_node *values;    /* the chain merged, entry last */
+    const sl_node *settings;  /* values without logical_axis_rules, merged apart */
+    const char **files;       /* the chain's files, entry first */
+    size_t nfiles;
+} sl_config_chain;
 
 int sl_override_parse(sl_arena *a, const char *word, sl_loc loc, sl_override *out,
                       sl_err *err);
 
+/* files may be NULL: files are then parsed into `a`. */
+int sl_config_chain_load(sl_arena *a, const sl_config_files *files, const char *entry,
+                         sl_config_chain *out, sl_err *err);
+/* The config of one scenario on top of a loaded chain. */
+int sl_config_build(sl_arena *a, const sl_config_files *files, const sl_config_chain *chain,
+                    const sl_override *ov, size_t nov, sl_config *out, sl_err *err);
+/* Both steps, with nothing cached. */
 int sl_config_load(sl_arena *a, const char *entry, const sl_override *ov, size_t nov,
                    sl_config *out, sl_err *err);
 

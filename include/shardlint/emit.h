@@ -6,9 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "shardlint/arena.h"
+#include "shardlint/engine.h"
 #include "shardlint/finding.h"
-#include "shardlint/lint.h"
 #include "shardlint/rule.h"
 
 typedef struct {
@@ -36,16 +35,28 @@ size_t sl_emit_rule_list(sl_arena *a, const sl_findings *f, const sl_emit_opts *
  * unrelated edits above a finding keep its fingerprint. */
 const char *sl_emit_fingerprint(const sl_finding *f, const char *path, char *buf);
 
-/* `file` relative to base_dir (NULL: the working directory), both
- * normalised lexically, with '/' separators; an absolute path when file is
- * outside base_dir. */
-char *sl_emit_relpath(sl_arena *a, const char *file, const char *base_dir);
-
 /* Findings per level, indexed by sl_level. */
 void sl_emit_count(const sl_findings *f, size_t counts[4]);
 
 /* `shardlint resolve`: the mesh and every tensor. */
 void sl_emit_resolve_text(FILE *out, const sl_lint_result *r);
 void sl_emit_resolve_json(FILE *out, const sl_lint_result *r);
+
+/* ---- files the run writes -------------------------------------------------- */
+
+/* Writes to `path` through a temporary file renamed into place, so that a
+ * failed run leaves no half-written output. `write` returns 0 on success. */
+int sl_output_atomic(const char *path, int (*write)(FILE *, void *), void *ctx, sl_err *err);
+
+/* A file --fix wrote, and how many edits it took. */
+typedef struct {
+    const char *path;
+    size_t nedits;
+} sl_fixed_file;
+
+/* Applies the preferred verified fix of each finding to the files it edits;
+ * each file written is pushed onto `written` (sl_fixed_file *). Returns 0,
+ * or -1 with err at the first file that cannot be fixed. */
+int sl_fix_write(sl_arena *a, const sl_findings *f, sl_vec *written, sl_err *err);
 
 #endif

@@ -5,8 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "shardlint/arena.h"
-#include "shardlint/loc.h"
+#include "shardlint/config.h"
+#include "shardlint/model.h"
+#include "shardlint/util.h"
 
 typedef enum { SL_LEVEL_NONE, SL_LEVEL_NOTE, SL_LEVEL_WARNING, SL_LEVEL_ERROR } sl_level;
 
@@ -23,6 +24,15 @@ typedef struct {
     const char *text;
 } sl_edit;
 
+/* What a fix changes, for the engine to lint again: overrides added to the
+ * scenario, and logical names renamed at catalog sites. */
+typedef struct {
+    const sl_override *extra;
+    size_t nextra;
+    const sl_spec_patch *patches;
+    size_t npatches;
+} sl_fix_change;
+
 typedef struct {
     const char *description;   /* what the fix does, in words */
     sl_edit *edits;
@@ -32,6 +42,8 @@ typedef struct {
     bool removes;              /* ...and this finding was gone */
     const char *verify_note;   /* what the re-lint found, in words */
     bool preferred;
+    bool verify;               /* the engine lints `change` once every rule has run */
+    sl_fix_change change;
 } sl_fix;
 
 struct sl_rule_def;
@@ -64,9 +76,17 @@ void sl_finding_note(sl_arena *a, sl_finding *f, const char *note);
 void sl_finding_related(sl_arena *a, sl_finding *f, sl_loc loc, const char *message);
 sl_fix *sl_finding_fix(sl_arena *a, sl_finding *f, const char *description);
 void sl_fix_edit(sl_arena *a, sl_fix *fix, sl_loc loc, sl_loc end, const char *text);
+/* Asks the engine to verify the fix: lint the scenario again with `change`
+ * applied (copied), once every rule has reported. */
+void sl_fix_verify_with(sl_arena *a, sl_fix *fix, const sl_fix_change *change);
+/* A deep copy in another arena: a finding outlives its target's scratch
+ * memory this way. */
+sl_finding *sl_finding_copy(sl_arena *a, const sl_finding *f);
 
 /* The finding with this key, or NULL. */
 const sl_finding *sl_findings_find_key(const sl_findings *f, const char *key);
+/* The keys of the findings, for repeated sl_findings_find_key questions. */
+void sl_findings_index(sl_arena *a, const sl_findings *f, sl_strmap *keys);
 
 /* Sorted by file, line, column, rule id: the order every emitter prints. */
 void sl_findings_sort(sl_findings *f);

@@ -1,12 +1,30 @@
-/* Lint rules: one file each under rules/, listed in one registry. A rule id
- * never changes meaning. */
+/* Lint rules: one file each under rules/, listed in one registry. A rule
+ * reads the model of one lint run and reports findings; it never loads
+ * files or lints again (a fix it offers carries the change, and the engine
+ * verifies it). A rule id never changes meaning. */
 #ifndef SHARDLINT_RULE_H
 #define SHARDLINT_RULE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "shardlint/finding.h"
-#include "shardlint/lint.h"
+#include "shardlint/model.h"
+
+/* Everything a rule reads. */
+typedef struct {
+    sl_arena *arena;
+    const sl_config *config;
+    const sl_mesh *mesh;             /* NULL when MaxText would fail to build it */
+    const sl_mesh_error *mesh_error;
+    const sl_resolved *tensors;
+    size_t ntensors;
+    const sl_spec_error *spec_errors; /* specs flax would reject */
+    size_t nspec_errors;
+    const sl_site_loc *site_locs;    /* where scanned code writes catalog sites */
+    size_t nsite_locs;
+    bool offer_fixes;                /* off inside a fix's own re-lint */
+} sl_lint_ctx;
 
 typedef struct sl_rule_def {
     const char *id;          /* "SL001" */
@@ -18,11 +36,31 @@ typedef struct sl_rule_def {
     void (*check)(const sl_lint_ctx *ctx, sl_findings *out);
 } sl_rule_def;
 
-extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004;
-
 extern const sl_rule_def *const sl_rule_registry[];
 extern const size_t sl_rule_count;
 
 const sl_rule_def *sl_rule_find(const char *id_or_name);
+
+/* ---- MaxText knowledge the engine asks for (rules/maxtext_*.c) ---------- */
+
+/* Devices per slice named by a TPU topology such as "v5p-256", 0 when the
+ * name is not one; *why (may be NULL) gets the reasoning in words. */
+long long sl_maxtext_tpu_devices(sl_arena *a, const char *name, const char **why);
+/* Devices per slice a launch's words imply (hardware=gpu, a TPU topology),
+ * 0 when they imply none; *why and *where say which word and why. */
+long long sl_maxtext_launch_devices(sl_arena *a, const sl_override *ov, size_t nov,
+                                    const char **why, sl_loc *where);
+
+/* SL001's fixes for a contention at a MaxText catalog site: added to f when
+ * the site has a peel flag and dim d is the one that must keep the axis. */
+void sl_maxtext_fix_conflict(const sl_lint_ctx *ctx, sl_finding *f, const sl_resolved *t,
+                             size_t d, const sl_loss *l, const sl_axis *ax);
+
+/* Latent mode's expert-parallel probe: whether a config is MoE without
+ * expert parallelism, and the overrides that turn it on (room for
+ * 3 + m->naxes). */
+extern const char sl_maxtext_probe_name[];
+bool sl_maxtext_probe_applies(const sl_config *c, const sl_mesh *m);
+size_t sl_maxtext_probe_overrides(const sl_mesh *m, sl_override *ov);
 
 #endif

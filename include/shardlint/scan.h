@@ -7,16 +7,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "shardlint/arena.h"
-#include "shardlint/catalog.h"
 #include "shardlint/config.h"
-#include "shardlint/lint.h"
-#include "shardlint/loc.h"
-#include "shardlint/resolve.h"
+#include "shardlint/model.h"
+#include "shardlint/util.h"
 
-/* Files larger than this are skipped by the directory scans: no model source
- * or launch script comes near it, and generated blobs are not worth reading. */
-#define SL_SCAN_MAX_FILE (16u << 20)
 
 /* ---- Python model code ---------------------------------------------------
  *
@@ -66,20 +60,6 @@ int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_
  * `layers` folder. NULL when there is none. */
 const char *sl_scan_find_source(sl_arena *a, const char *config_path);
 
-/* The catalog site a scanned site is: same file (the display path ends with
- * the catalog's file at a path boundary), same def, same variable when the
- * catalog names one, same logical names; or, failing that, the one site with
- * a named variable whose names differ at a single dim (code that renamed a
- * dim, as the no-exp fix does). NULL when none. */
-const sl_site *sl_py_site_match(const sl_py_site *s, const sl_site *catalog, size_t n);
-
-/* The scanned site as a spec (origin "source", at its exact location).
- * For a site matched in the catalog, pass the catalog's spec for this config
- * (sl_site_spec(match, config, &cs)) as `catalog`: the result keeps its name,
- * intent, peel and site and takes the source location; whether the site is
- * live stays the catalog's conditions (sl_site_live). catalog may be NULL. */
-void sl_py_site_spec(sl_arena *a, const sl_py_site *s, const sl_spec *catalog, sl_spec *out);
-
 /* "layers/moe.py:2810 dense_matmul: dispatch_axis", the way findings name a site. */
 const char *sl_py_site_str(sl_arena *a, const sl_py_site *s);
 
@@ -106,9 +86,6 @@ typedef struct {
     size_t nunresolved;
     sl_sh_unknown *unknown;     /* every unknown use in the launch's words */
     size_t nunknown;
-    long long devices;          /* devices per slice the launch implies, 0 if it doesn't */
-    const char *devices_why;    /* e.g. "hardware=gpu: one node of 8 GPUs" */
-    sl_loc devices_loc;         /* the word that says so */
 } sl_launch;
 
 /* Finds MaxText launches (python -m maxtext.trainers.pre_train.train,
@@ -120,21 +97,8 @@ int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display
                    const char *repo_root, sl_vec *launches, sl_err *err);
 int sl_scan_sh_file(sl_arena *a, const char *path, const char *repo_root, sl_vec *launches,
                     sl_err *err);
-/* Every *.sh under dir, recursively, as sl_scan_py_dir walks; display paths
- * are the paths as reached from dir (dir "/x" gives "/x/a/run.sh"). */
-int sl_scan_sh_dir(sl_arena *a, const char *dir, const char *repo_root, sl_vec *launches,
-                   sl_err *err);
-
 /* The checkout a script lives in: nearest ancestor of its folder holding
  * src/maxtext/configs/base.yml or MaxText/configs/base.yml. NULL if none. */
 const char *sl_scan_find_repo_root(sl_arena *a, const char *script_path);
-
-/* Devices per slice named by a TPU topology such as "v5p-256", 0 when the
- * name is not one. *why (may be NULL) gets the reasoning in words. */
-long long sl_tpu_topology_devices(sl_arena *a, const char *name, const char **why);
-
-/* The lint scenario of a launch: its config and resolved overrides; devices
- * is the --devices value when > 0, else what the launch implies. */
-void sl_launch_scenario(const sl_launch *l, long long devices, sl_scenario *out);
 
 #endif

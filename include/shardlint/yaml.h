@@ -5,8 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "shardlint/arena.h"
-#include "shardlint/loc.h"
+#include "shardlint/util.h"
 
 typedef enum { SL_NODE_SCALAR, SL_NODE_SEQ, SL_NODE_MAP } sl_node_kind;
 
@@ -35,12 +34,21 @@ struct sl_node {
     size_t n;
     sl_node **items;
     sl_node **keys;
+    sl_strmap *index;     /* SL_NODE_MAP with many keys: key -> position */
     bool flow;            /* written in flow style: [a, b] or {a: b} */
 };
+
+/* Maps with at least this many keys get a hash index: base.yml has about a
+ * thousand, and every target looks many of them up. */
+#define SL_MAP_INDEX_MIN 8
 
 /* Parses the first document of a file; an empty file gives an empty map.
  * Limits guard against hostile input (nesting depth, alias expansion, size). */
 int sl_yaml_load_file(sl_arena *a, const char *path, sl_node **out, sl_err *err);
+/* The same for text in memory (an editor's unsaved buffer, standard input);
+ * locations name `file`, which is kept, not copied. */
+int sl_yaml_load_text(sl_arena *a, const char *text, size_t len, const char *file,
+                      sl_node **out, sl_err *err);
 
 /* Parses text as one YAML value (used for `key=value` overrides); `loc` is
  * given to every node produced. */
@@ -59,7 +67,10 @@ sl_node *sl_node_new_scalar(sl_arena *a, const char *text, bool quoted, sl_loc l
 void sl_scalar_resolve(sl_node *n);
 /* Sets or replaces key -> value in a map (keeps the first key's position). */
 void sl_map_set(sl_arena *a, sl_node *map, sl_node *key, sl_node *value);
-void sl_map_remove(sl_node *map, const char *key);
+/* A new map with the pairs of `map` whose key `keep` accepts; the values
+ * are shared, not copied. */
+sl_node *sl_map_filter(sl_arena *a, const sl_node *map, bool (*keep)(const char *key, void *ctx),
+                       void *ctx);
 
 /* Typed views of scalars; false when the node is not of that type. */
 bool sl_node_int(const sl_node *n, long long *out);
@@ -71,11 +82,12 @@ const char *sl_node_text(const sl_node *n);
 
 /* Deep equality of values (types compared as YAML resolves them). */
 bool sl_node_equal(const sl_node *a, const sl_node *b);
-/* Deep copy; locations are kept. */
-sl_node *sl_node_copy(sl_arena *a, const sl_node *n);
 /* Recursive merge of `over` onto `base` (maps key by key; anything else
- * replaced whole), as OmegaConf.merge does. Returns the merged tree; the
- * inputs are not modified. */
+ * replaced whole), as OmegaConf.merge does. The inputs are not modified: the
+ * result is new maps where the two merge, sharing every other subtree with
+ * the inputs. Parsed files are cached and shared by every target of a run,
+ * so trees are read-only once built; only a merge's own top-level map may be
+ * changed with sl_map_set. */
 sl_node *sl_node_merge(sl_arena *a, const sl_node *base, const sl_node *over);
 
 /* Flow-style rendering, as a value would be written back into YAML. */

@@ -1,0 +1,132 @@
+/* The engine: a session that owns what the targets of a run (or of an
+ * editor's lifetime) share, and lints scenarios through config -> mesh ->
+ * specs -> resolution -> rules -> findings.
+ *
+ * The session keeps parsed YAML files by path (parsed again when their
+ * content changes), each entry's merged base_config chain, and the scanned
+ * model code of each source folder with its catalog matches. A target lints
+ * in scratch memory of its own, released when it ends; only its findings
+ * move to the session. */
+#ifndef SHARDLINT_ENGINE_H
+#define SHARDLINT_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shardlint/finding.h"
+#include "shardlint/model.h"
+#include "shardlint/scan.h"
+
+/* The catalog site a scanned site is: same file (the scanned path ends with
+ * the catalog's file at a path boundary), same def, same variable when the
+ * catalog names one, same logical names; or, failing that, the one site with
+ * a named variable whose names differ at a single dim (code that renamed a
+ * dim, as the no-exp fix does). NULL when none. */
+const sl_site *sl_catalog_match(const sl_py_site *s, const sl_site *catalog, size_t n);
+
+/* ---- one lint run ------------------------------------------------------------ */
+
+typedef struct {
+    const char *entry;             /* entry config path */
+    const sl_override *ov;
+    size_t nov;
+    long long devices;             /* per slice; 0: as the config implies */
+    long long slices;              /* 0: from num_slices, else 1 */
+    const sl_spec *specs;          /* user and scanned specs */
+    size_t nspecs;
+    const sl_site_loc *site_locs;
+    size_t nsite_locs;
+    const sl_spec_patch *patches;
+    size_t npatches;
+    const char *probe;             /* name of a probe scenario, or NULL */
+    bool verify_fixes;             /* off inside a fix's own re-lint */
+} sl_scenario;
+
+typedef struct {
+    sl_config config;
+    sl_mesh mesh;
+    bool mesh_ok;
+    sl_mesh_error mesh_error;
+    sl_resolved *tensors;
+    size_t ntensors;
+    sl_findings findings;
+} sl_lint_result;
+
+typedef struct sl_session sl_session;
+
+sl_session *sl_session_new(void);
+void sl_session_free(sl_session *s);
+
+/* Loads, resolves and runs every rule, then verifies the fixes the rules
+ * offered. Everything is allocated in `a` (the target's scratch arena);
+ * parsed files come from the session. -1 with err on input errors. */
+int sl_lint_run(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_lint_result *out,
+                sl_err *err);
+
+/* The live tensor specs of a config: catalog sites whose conditions hold,
+ * then the scenario's own specs that name a logical axis the config's rules
+ * know. */
+size_t sl_lint_specs(sl_arena *a, const sl_scenario *sc, const sl_config *c,
+                     const sl_spec ***out);
+
+/* Latent mode: a MoE config (num_experts > 1) whose expert axis has size 1
+ * is linted again under an expert-parallel probe (expert axis = every device
+ * of a slice). What only the probe finds is added to `out` at level note,
+ * with the probe named. */
+void sl_lint_probe_expert(sl_session *s, sl_arena *a, const sl_scenario *sc,
+                          const sl_lint_result *r, sl_findings *out);
+
+/* ---- a whole check: paths -> targets -> findings --------------------------- */
+
+typedef struct {
+    const char *const *paths;      /* configs, model files, scripts, directories */
+    size_t npaths;
+    const sl_override *ov;         /* command-line overrides, after a target's own */
+    size_t nov;
+    long long devices;             /* 0: not given */
+    long long slices;              /* 0: not given */
+    const sl_spec *specs;          /* --specs */
+    size_t nspecs;
+    const char *const *sources;    /* --source folders; none: the checkout's own */
+    size_t nsources;
+    bool latent;
+    bool verify_fixes;
+    /* Which rules' findings are kept; NULL keeps every rule. */
+    bool (*keep_rule)(const struct sl_rule_def *rule, void *ctx);
+    void *keep_ctx;
+} sl_check_opts;
+
+/* Something about the inputs, not a finding of a rule: an input that could
+ * not be linted (error), or a part of one that was left out (warning). */
+typedef struct {
+    sl_level level;
+    sl_loc loc;
+    const char *message;
+} sl_problem;
+
+/* What a check found, in the session's memory. */
+typedef struct {
+    sl_findings findings;          /* each once, in the order found */
+    sl_vec problems;               /* sl_problem *, in the order met */
+    size_t nerrors;                /* problems at level error */
+    size_t ntargets;
+    size_t nfailed;                /* targets that did not load */
+} sl_report;
+
+/* Lints every target the paths name. A target that cannot be linted is an
+ * error of the report and the others are still linted. Returns 0; -1 when
+ * no target could be collected at all (the errors say why). */
+int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out);
+
+/* `resolve`: the one target the paths name, linted without fix
+ * verification, its result in `a`. Returns 0; 1 when the paths do not name
+ * exactly one target; -1 with the report's problems saying why it could not
+ * be linted. */
+int sl_session_resolve(sl_session *s, const sl_check_opts *o, sl_arena *a,
+                       sl_lint_result *out, sl_report *report);
+
+/* Drops findings disabled by `# shardlint: disable=ID` on their line or the
+ * line above, or `# shardlint: disable-file=ID` anywhere in their file. */
+void sl_suppress(sl_arena *a, sl_findings *f);
+
+#endif

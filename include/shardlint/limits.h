@@ -1,0 +1,30 @@
+/* Every limit on input, in one place. Each bounds what a hostile or broken
+ * input can cost; none comes near a real MaxText tree. */
+#ifndef SHARDLINT_LIMITS_H
+#define SHARDLINT_LIMITS_H
+
+/* YAML: file size, nesting, and nodes once aliases are expanded (a few lines
+ * of nested aliases can stand for billions of nodes). */
+#define SL_YAML_MAX_BYTES (64u << 20)
+#define SL_YAML_MAX_DEPTH 256
+#define SL_YAML_MAX_NODES 1000000
+
+/* base_config links followed from one entry. */
+#define SL_CHAIN_MAX 64
+
+/* Model code and launch scripts larger than this are not read: no source
+ * file comes near it, and generated blobs are not worth scanning. */
+#define SL_SCAN_MAX_FILE (16u << 20)
+/* Brackets and def/class scopes tracked by the Python scanner. */
+#define SL_SCAN_MAX_FRAMES 256
+#define SL_SCAN_MAX_SCOPES 128
+/* Nested ${...} in a shell word deeper than this is not a real script. */
+#define SL_SH_MAX_EXPANSION_DEPTH 32
+
+/* Directory levels a walk descends. */
+#define SL_WALK_MAX_DEPTH 48
+
+/* Dims of one tensor spec. */
+#define SL_MAX_DIMS 16
+
+#endif

@@ -1,0 +1,251 @@
+/* The model of a run that the rules read: the device mesh MaxText builds from
+ * mesh_axes and the ici_/dcn_ parallelism keys, tensor specs, and their
+ * resolution to mesh axes (flax's logical_to_mesh_axes, then MaxText's
+ * removal of size-1 axes), with the catalog of MaxText tensor sites. */
+#ifndef SHARDLINT_MODEL_H
+#define SHARDLINT_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "shardlint/config.h"
+
+/* ---- the mesh ---------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    long long size;          /* ici * dcn (dcn only with more than one slice) */
+    long long ici, dcn;      /* after -1 filling */
+    const char *ici_key;     /* e.g. "ici_expert_parallelism", NULL for attn_dp */
+    const char *dcn_key;
+    sl_loc ici_loc, dcn_loc; /* where the key's value was set */
+    bool ici_filled;         /* this axis held the ICI -1 */
+    bool dcn_filled;
+} sl_axis;
+
+typedef struct {
+    sl_axis *axes;
+    size_t naxes;
+    long long devices;       /* per slice */
+    long long slices;
+    sl_loc axes_loc;         /* where mesh_axes was set */
+} sl_mesh;
+
+/* Why MaxText would fail to build the mesh at launch. */
+typedef enum {
+    SL_MESH_UNKNOWN_AXIS,    /* a mesh_axes name with no parallelism key */
+    SL_MESH_REPEATED_AXIS,   /* a name twice in mesh_axes */
+    SL_MESH_BAD_VALUE,       /* a value below 1 other than -1 */
+    SL_MESH_TWO_FILLS,       /* two -1s of one kind */
+    SL_MESH_BAD_FILL,        /* a -1 that cannot be filled with a whole number >= 1 */
+    SL_MESH_MISMATCH         /* the product differs from the devices (or slices) */
+} sl_mesh_error_kind;
+
+/* A launch error, with what the words for it need. The mesh it points at
+ * holds the axes read so far (all of them, for the fill and product kinds). */
+typedef struct {
+    sl_mesh_error_kind kind;
+    const sl_mesh *mesh;
+    sl_loc loc;              /* the key at fault */
+    const char *name;        /* the axis name (UNKNOWN_AXIS, REPEATED_AXIS) */
+    bool dcn;                /* which kind of parallelism */
+    long long target;        /* devices per slice, or slices */
+    size_t at;               /* the axis at fault; SIZE_MAX for none */
+    size_t first;            /* TWO_FILLS: the axis that held the first -1 */
+    long long product;       /* BAD_FILL: the other values'; MISMATCH: all of them */
+    bool overflow;           /* the product is too large to count */
+} sl_mesh_error;
+
+#define SL_MESH_DEFAULT_DEVICES 8
+
+/* Builds the mesh. devices: per slice, 0 meaning "as the config implies":
+ * the product of the ICI values when none is -1, else
+ * SL_MESH_DEFAULT_DEVICES. slices: 0 means "from num_slices, else 1".
+ * Returns 0, -1 with err for input errors (wrong types), or 1 with *merr
+ * filled for a launch error. */
+int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long slices,
+                  sl_mesh *out, sl_mesh_error *merr, sl_err *err);
+
+const sl_axis *sl_mesh_axis(const sl_mesh *m, const char *name);
+/* Size of a named axis; 1 for an axis the mesh does not have. */
+long long sl_mesh_size(const sl_mesh *m, const char *name);
+/* The ICI or DCN half of an axis. */
+long long sl_axis_value(const sl_axis *ax, bool dcn);
+const char *sl_axis_key(const sl_axis *ax, bool dcn);
+sl_loc sl_axis_loc(const sl_axis *ax, bool dcn);
+/* The location that made an axis active: the ICI key if it is > 1, else
+ * the DCN key. */
+sl_loc sl_axis_cause(const sl_axis *ax);
+
+/* ---- tensor specs and resolution --------------------------------------- */
+
+/* A named tensor spec: one logical name (or NULL for None) per dim. */
+typedef struct {
+    const char *name;          /* e.g. "moe.dense.dispatch" */
+    const char *logical[SL_MAX_DIMS];
+    size_t ndims;
+    sl_loc loc;                /* where the spec is written */
+    const char *origin;        /* "catalog", "specs", "source" */
+    /* Intent: the dim that must keep `keep_axis`, or keep_dim < 0. */
+    int keep_dim;
+    const char *keep_axis;
+    const char *keep_why;      /* why, in words; NULL when not known */
+    sl_loc keep_loc;
+    /* Dims resolved on their own, with `peel_axis` removed from peel_dim
+     * (MaxText's moe_dispatch_no_expert_sharding); peel_dim < 0 if not. */
+    int peel_dim;
+    const char *peel_axis;
+    const struct sl_site *site; /* the catalog site, when it is one */
+} sl_spec;
+
+/* Renames the logical name at one dim of one catalog site: the model-code
+ * half of a fix, applied to an in-memory copy. */
+typedef struct {
+    const char *site_id;
+    int dim;
+    const char *logical;
+} sl_spec_patch;
+
+/* A rule for this dim that could not apply because another dim already held
+ * one of its axes. */
+typedef struct {
+    const sl_rule *rule;       /* this dim's rule that was skipped */
+    const char *axis;          /* the axis it wanted that was taken */
+    int by_dim;                /* the dim holding it */
+    const sl_rule *by_rule;    /* the rule that gave it to that dim */
+} sl_loss;
+
+typedef struct {
+    const char *logical;       /* NULL for None */
+    const sl_rule *rule;       /* the rule that filled the dim, or NULL */
+    const char **axes;         /* axes from the rule (flax's result) */
+    size_t naxes;
+    bool axes_is_list;         /* rule mesh was a list (vs a single string) */
+    const char **physical;     /* after dropping size-1 axes */
+    size_t nphysical;
+    sl_loss *losses;
+    size_t nlosses;
+} sl_dim;
+
+typedef struct {
+    const sl_spec *spec;
+    sl_dim *dims;              /* ndims of them */
+    size_t ndims;
+} sl_resolved;
+
+/* Where scanned model code writes a catalog site: it gives the site its
+ * exact location (and each dim's, for code edits in fixes). */
+typedef struct {
+    const struct sl_site *site;
+    sl_loc loc;
+    const char *logical[SL_MAX_DIMS];   /* the names as the code has them */
+    size_t ndims;
+    sl_loc dim_locs[SL_MAX_DIMS];
+    const char *function;
+    const char *variable;
+} sl_site_loc;
+
+/* Why a spec cannot be resolved. */
+typedef enum {
+    SL_SPEC_REPEATED_NAME,     /* flax rejects a logical name on two dims */
+    SL_SPEC_TOO_MANY_DIMS,
+    SL_SPEC_BAD_PEEL           /* the peel dim is outside the spec */
+} sl_spec_error_kind;
+
+typedef struct {
+    sl_spec_error_kind kind;
+    const sl_spec *spec;
+    const char *name;          /* REPEATED_NAME: the repeated logical name */
+} sl_spec_error;
+
+/* Resolves one spec against the rules and mesh. Fails (-1, *serr filled)
+ * when flax would reject it; in peel mode MaxText resolves each dim alone
+ * and never sees a repeated name. */
+int sl_resolve(sl_arena *a, const sl_rule_table *rules, const sl_mesh *mesh,
+               const sl_spec *spec, sl_resolved *out, sl_spec_error *serr);
+
+/* Active axes of the dim (physical axes of size > 1). */
+bool sl_dim_has_active_axis(const sl_dim *d, const sl_mesh *m);
+
+/* User-declared tensor specs (`--specs FILE.yml`): a YAML map from a tensor
+ * name to either a list of logical names (null for None) or a map
+ * {spec: [...], keep: {dim: N, axis: NAME}} that also records which dim must
+ * keep which mesh axis. */
+int sl_specs_load(sl_arena *a, const char *path, sl_spec **out, size_t *n, sl_err *err);
+
+/* ---- the catalog of MaxText tensor sites -------------------------------------
+ * Each site's logical spec, the config conditions under which MaxText takes
+ * that code path, and which dim must keep which axis there. The data lives
+ * in rules/catalog_*.c; this is its shape and its evaluation. */
+
+typedef enum {
+    SL_COND_EQ,
+    SL_COND_NE,
+    SL_COND_GT,
+    SL_COND_LT,
+    SL_COND_TRUE,   /* key is true (bool) */
+    SL_COND_FALSE,  /* key is false, or absent */
+    SL_COND_LE      /* for `x <= 0` branches such as capacity_factor */
+} sl_cond_op;
+
+/* A condition on a config value. `value` is compared as a number when both
+ * sides are numbers, else as text. A key absent from the config makes every
+ * condition false except SL_COND_FALSE and SL_COND_NE. */
+typedef struct {
+    const char *key;
+    sl_cond_op op;
+    const char *value;
+} sl_cond;
+
+#define SL_SITE_MAX_CONDS 8
+
+typedef struct sl_site {
+    const char *id;          /* stable, e.g. "moe.dense.dispatch" */
+    const char *summary;     /* one line, for people */
+    const char *file;        /* MaxText source file, e.g. "layers/moe.py" */
+    const char *function;    /* enclosing def, e.g. "dense_matmul" */
+    const char *variable;    /* variable holding the spec, or NULL */
+    const char *logical[SL_MAX_DIMS];
+    size_t ndims;
+    sl_cond conds[SL_SITE_MAX_CONDS];
+    size_t nconds;
+    int keep_dim;            /* dim that must keep keep_axis; -1 for none */
+    const char *keep_axis;
+    const char *keep_why;    /* why that dim must keep it */
+    const char *peel_flag;   /* config flag that peels peel_axis off peel_dim */
+    int peel_dim;
+    const char *peel_axis;
+    int batch_dim;           /* batch-like dim for SL002; -1 for none */
+} sl_site;
+
+extern const sl_site sl_catalog[];
+extern const size_t sl_catalog_len;
+
+/* The outcome of one condition for one config, with the value it read. */
+typedef struct {
+    const sl_cond *cond;
+    const sl_node *value;    /* NULL when the key is absent */
+    bool holds;
+} sl_cond_eval;
+
+/* Whether a site is live; evals (site->nconds entries) may be NULL. */
+bool sl_site_live(const sl_site *s, const sl_config *c, sl_cond_eval *evals);
+
+/* The spec MaxText uses at a site for this config (applies the peel flag). */
+void sl_site_spec(const sl_site *s, const sl_config *c, sl_spec *out);
+
+const sl_site *sl_catalog_find(const char *id);
+
+/* The operator as people read it: "==", "!=", ">", "<", "<=", "is true",
+ * "is false", for messages such as "capacity_factor > 0". */
+const char *sl_cond_op_str(sl_cond_op op);
+
+/* ---- words for findings ------------------------------------------------------ */
+
+const char *sl_describe_loc(sl_arena *a, sl_loc loc);
+/* "`activation_exp` -> ['expert'] (base.yml:583:23)" */
+const char *sl_describe_rule(sl_arena *a, const sl_rule *r);
+/* Why an axis has its size: its ICI/DCN keys and where they were set. */
+const char *sl_describe_axis(sl_arena *a, const sl_axis *ax);
+
+#endif

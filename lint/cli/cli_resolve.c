@@ -1,0 +1,49 @@
+/* `shardlint resolve`: the mesh and every live tensor, as MaxText and flax
+ * would shard them. */
+#include <string.h>
+
+#include "cli_opts.h"
+#include "shardlint/emit.h"
+
+/* Problems that stop resolution (a mesh MaxText cannot build, a spec flax
+ * rejects) are printed as findings on err. */
+static int report_errors(const sl_lint_result *r, FILE *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->findings.n; i++)
+        if (r->findings.items[i]->level == SL_LEVEL_ERROR)
+            n++;
+    if (!n)
+        return 0;
+    sl_emit_opts eo = {.tool_version = SHARDLINT_VERSION};
+    sl_emit_text(err, &r->findings, &eo);
+    return 1;
+}
+
+int sl_cli_resolve(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
+{
+    bool json = o->format && strcmp(o->format, "json") == 0;
+    if (o->format && !json && strcmp(o->format, "text") != 0)
+        return sl_cli_usage_error(err, "unknown format %s (text, json)", o->format);
+    if (o->paths.n != 1)
+        return sl_cli_usage_error(err, "%s", "resolve takes one config");
+    sl_session *s = sl_session_new();
+    sl_check_opts co = sl_cli_check_opts(a, o);
+    sl_report report;
+    sl_lint_result r;
+    int rc = sl_session_resolve(s, &co, a, &r, &report);
+    sl_cli_problems(err, &report);
+    if (rc > 0) {
+        rc = sl_cli_usage_error(err, "%s names no single config", o->paths.items[0]);
+    } else if (rc < 0) {
+        rc = 2;
+    } else {
+        if (json)
+            sl_emit_resolve_json(out, &r);
+        else
+            sl_emit_resolve_text(out, &r);
+        rc = fflush(out) != 0 || ferror(out) ? sl_cli_stdout_error(err) : report_errors(&r, err);
+    }
+    sl_session_free(s);
+    return rc;
+}

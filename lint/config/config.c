@@ -1,0 +1,374 @@
+/* The resolved config, in MaxText pyconfig's order: base_config chain,
+ * command-line overrides, model file, logical_axis_rules merge, final merge,
+ * then custom_mesh_and_rule. Paths follow os.path rules so that messages
+ * show files the way the user wrote them. */
+#include <string.h>
+
+#include "config_internal.h"
+#include "shardlint/limits.h"
+
+
+typedef struct {
+    sl_arena *a;
+    const sl_config_files *files;
+    sl_err *err;
+    const char *search_root; /* base.yml's folder found above the entry */
+    const char *last;        /* the last file of the chain (the root-most) */
+    const char *stack[SL_CHAIN_MAX];
+    const char *real[SL_CHAIN_MAX];
+    int depth;
+    sl_vec loaded;           /* every file of the chain, entry first */
+} chain;
+
+/* Chains compare files by their real path, so that two spellings of one
+ * file are one link of the chain. */
+static const char *real_or_same(sl_arena *a, const char *path)
+{
+    const char *real = sl_path_real(a, path);
+    return real ? real : path;
+}
+
+/* MaxText's configs folder: the nearest folder above the entry that holds
+ * base.yml, or a configs/ folder that does (an entry elsewhere in the
+ * package, such as experimental/rl/grpo.yml, falls back to MaxText's configs
+ * folder). The walk goes up through "..", so a bare file name finds the
+ * folder above the working directory and paths stay relative. */
+static const char *find_root_upward(sl_arena *a, const char *entry)
+{
+    const char *dir = *sl_path_dir(a, entry) ? sl_path_dir(a, entry) : ".";
+    for (;;) {
+        if (sl_is_file(sl_path_join(a, dir, "base.yml")))
+            return dir;
+        if (sl_is_file(sl_path_join(a, dir, "configs/base.yml")))
+            return sl_path_join(a, dir, "configs");
+        const char *real = sl_path_real(a, dir);
+        if (!real || strcmp(real, "/") == 0)
+            return NULL;
+        dir = sl_path_join(a, dir, "..");
+    }
+}
+
+static int parse_file(sl_arena *a, const sl_config_files *files, const char *path,
+                      const sl_node **out, sl_err *err)
+{
+    if (files)
+        return files->load(files->ctx, path, out, err);
+    sl_node *n;
+    int rc = sl_yaml_load_file(a, path, &n, err);
+    *out = n;
+    return rc;
+}
+
+/* A config file's top level: a map, or nothing (an empty file). */
+static int load_map(sl_arena *a, const sl_config_files *files, const char *path,
+                    const sl_node **out, sl_err *err)
+{
+    if (parse_file(a, files, path, out, err) < 0)
+        return -1;
+    if (sl_node_is_null(*out))
+        *out = sl_node_new_map(a, (*out)->loc);
+    if ((*out)->kind == SL_NODE_MAP)
+        return 0;
+    sl_err_set(err, (*out)->loc, "a config file must be a mapping of keys to values");
+    return -1;
+}
+
+static const char *chain_text(chain *c, const char *next)
+{
+    char *s = sl_strdup(c->a, "");
+    for (int k = 0; k < c->depth; k++)
+        s = sl_sprintf(c->a, "%s%s -> ", s, c->stack[k]);
+    return sl_sprintf(c->a, "%s%s", s, next);
+}
+
+/* Where `base_config: X` of `file` points: X as is when absolute, next to
+ * `file`, else under the configs root. */
+static const char *base_path(chain *c, const char *file, const sl_node *v)
+{
+    const char *x = sl_node_text(v);
+    if (x[0] == '/')
+        return x;
+    const char *near = sl_path_join(c->a, sl_path_dir(c->a, file), x);
+    if (sl_is_file(near) || !c->search_root)
+        return near;
+    const char *in_root = sl_path_join(c->a, c->search_root, x);
+    if (sl_is_file(in_root))
+        return in_root;
+    if (strcmp(near, in_root) == 0)
+        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s)", x, near);
+    else
+        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s and %s)", x,
+                   near, in_root);
+    return NULL;
+}
+
+static int chain_load(chain *c, const char *file, const sl_node **out);
+
+static int chain_base(chain *c, const char *file, const sl_node *v, const sl_node **parent)
+{
+    if (v->kind != SL_NODE_SCALAR || v->type != SL_SCALAR_STR || !*v->str) {
+        sl_err_set(c->err, v->loc, "base_config must be a file name");
+        return -1;
+    }
+    const char *path = base_path(c, file, v);
+    if (!path)
+        return -1;
+    if (!sl_is_file(path)) {
+        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s)", v->str, path);
+        return -1;
+    }
+    const char *real = real_or_same(c->a, path);
+    for (int k = 0; k < c->depth; k++) {
+        if (strcmp(c->real[k], real) == 0) {
+            sl_err_set(c->err, v->loc, "base_config cycle: %s", chain_text(c, path));
+            return -1;
+        }
+    }
+    if (c->depth == SL_CHAIN_MAX) {
+        sl_err_set(c->err, v->loc, "base_config chain longer than %d files", SL_CHAIN_MAX);
+        return -1;
+    }
+    return chain_load(c, path, parent);
+}
+
+static int chain_load(chain *c, const char *file, const sl_node **out)
+{
+    const sl_node *cfg, *parent;
+    if (load_map(c->a, c->files, file, &cfg, c->err) < 0)
+        return -1;
+    sl_vec_push(c->a, &c->loaded, (void *)file);
+    c->stack[c->depth] = file;
+    c->real[c->depth++] = real_or_same(c->a, file);
+    c->last = file;
+    sl_node *v = sl_map_get(cfg, "base_config");
+    int rc = v ? chain_base(c, file, v, &parent) : 0;
+    c->depth--;
+    if (rc < 0)
+        return -1;
+    *out = v ? sl_node_merge(c->a, parent, cfg) : cfg;
+    return 0;
+}
+
+static bool named_base_yml(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return strcmp(slash ? slash + 1 : path, "base.yml") == 0;
+}
+
+static bool not_rules(const char *key, void *ctx)
+{
+    return strcmp(key, "logical_axis_rules") != 0;
+}
+
+static sl_node *without_rules(sl_arena *a, const sl_node *m)
+{
+    return sl_map_filter(a, m, not_rules, NULL);
+}
+
+int sl_config_chain_load(sl_arena *a, const sl_config_files *files, const char *entry,
+                         sl_config_chain *out, sl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->entry = sl_strdup(a, entry);
+    chain c = {.a = a, .files = files, .err = err, .search_root = find_root_upward(a, entry)};
+    if (chain_load(&c, entry, &out->values) < 0)
+        return -1;
+    out->files = (const char **)c.loaded.items;
+    out->nfiles = c.loaded.n;
+    out->settings = without_rules(a, out->values);
+    const char *root = named_base_yml(c.last) ? sl_path_dir(a, c.last)
+                       : c.search_root           ? c.search_root
+                                                 : sl_path_dir(a, entry);
+    out->root = *root ? root : ".";
+    return 0;
+}
+
+int sl_override_parse(sl_arena *a, const char *word, sl_loc loc, sl_override *out,
+                      sl_err *err)
+{
+    const char *eq = strchr(word, '=');
+    if (!eq) {
+        sl_err_set(err, loc, "'%s' is not a key=value override", word);
+        return -1;
+    }
+    size_t n = (size_t)(eq - word);
+    bool ok = n > 0 && strchr("0123456789", word[0]) == NULL;
+    for (size_t k = 0; k < n && ok; k++)
+        ok = word[k] == '_' || (word[k] >= 'a' && word[k] <= 'z') ||
+             (word[k] >= 'A' && word[k] <= 'Z') || (word[k] >= '0' && word[k] <= '9');
+    if (!ok) {
+        sl_err_set(err, loc, "override key '%.*s' is not a config key name", (int)n, word);
+        return -1;
+    }
+    out->key = sl_strndup(a, word, n);
+    out->text = sl_strdup(a, eq + 1);
+    out->loc = loc;
+    return 0;
+}
+
+static int load_overrides(sl_arena *a, const sl_override *ov, size_t nov, sl_config *out,
+                          sl_err *err)
+{
+    out->override_values = sl_node_new_map(a, (sl_loc){0});
+    for (size_t k = 0; k < nov; k++) {
+        sl_node *v;
+        if (sl_yaml_parse_value(a, ov[k].text, ov[k].loc, &v, err) < 0)
+            return -1;
+        sl_node *key = sl_node_new_scalar(a, ov[k].key, true, ov[k].loc);
+        sl_map_set(a, out->override_values, key, v);
+    }
+    return 0;
+}
+
+/* The value after overrides, before the model file (MaxText's temp_cfg). */
+static const sl_node *early_value(const sl_config *c, const char *key)
+{
+    const sl_node *v = sl_map_get(c->override_values, key);
+    return v ? v : sl_map_get(c->base_values, key);
+}
+
+static const char *find_model(sl_arena *a, const sl_config *c, const char *name)
+{
+    const char *rel = sl_sprintf(a, "models/%s.yml", name);
+    const char *dir = sl_path_dir(a, c->entry);
+    const char *tries[] = {sl_path_join(a, dir, rel), sl_path_join(a, sl_path_dir(a, dir), rel),
+                           sl_path_join(a, c->root, rel)};
+    for (size_t k = 0; k < 3; k++)
+        if (sl_is_file(tries[k]))
+            return tries[k];
+    return NULL;
+}
+
+/* model_name with every "-Instruct" removed (same architecture). */
+static const char *model_name(sl_arena *a, const sl_config *c)
+{
+    const char *name = sl_node_text(early_value(c, "model_name"));
+    if (!name)
+        return NULL;
+    char *s = sl_strdup(a, name), *p;
+    while ((p = strstr(s, "-Instruct")))
+        memmove(p, p + 9, strlen(p + 9) + 1);
+    return strcmp(s, "default") == 0 ? NULL : s;
+}
+
+static int check_double_set(const sl_config *c, sl_err *err)
+{
+    const sl_node *ov = c->override_values;
+    for (size_t k = 0; k < ov->n; k++) {
+        const char *key = ov->keys[k]->str;
+        const sl_node *m = sl_map_get(c->model_values, key);
+        if (!m || sl_node_equal(m, ov->items[k]))
+            continue;
+        sl_err_set(err, ov->items[k]->loc,
+                   "'%s' is also set by the model file %s:%d:%d to a different value; "
+                   "MaxText refuses this unless override_model_config=true",
+                   key, m->loc.file, m->loc.line, m->loc.col);
+        return -1;
+    }
+    return 0;
+}
+
+static bool not_overridden(const char *key, void *overrides)
+{
+    return !sl_map_get(overrides, key);
+}
+
+/* The part of the model file MaxText merges: all of it, or with
+ * override_model_config, only the keys the overrides leave alone. */
+static int load_model(sl_arena *a, const sl_config_files *files, sl_config *c,
+                      const sl_node **model_cfg, sl_err *err)
+{
+    const char *name = model_name(a, c);
+    *model_cfg = sl_node_new_map(a, (sl_loc){0});
+    c->model_file = name ? find_model(a, c, name) : NULL;
+    if (!c->model_file)
+        return 0;
+    if (load_map(a, files, c->model_file, &c->model_values, err) < 0)
+        return -1;
+    if (!config_truthy(early_value(c, "override_model_config"))) {
+        *model_cfg = c->model_values;
+        return check_double_set(c, err);
+    }
+    *model_cfg = sl_map_filter(a, c->model_values, not_overridden, c->override_values);
+    return 0;
+}
+
+static int merge_rules(sl_arena *a, sl_config *c, const sl_node *model_cfg, sl_vec *rules,
+                       sl_err *err)
+{
+    sl_vec model = {0}, over = {0};
+    if (config_rules_collect(a, sl_map_get(c->base_values, "logical_axis_rules"), rules,
+                             err) < 0 ||
+        config_rules_collect(a, sl_map_get(model_cfg, "logical_axis_rules"), &model, err) < 0 ||
+        config_rules_collect(a, sl_map_get(c->override_values, "logical_axis_rules"), &over,
+                             err) < 0)
+        return -1;
+    config_rules_apply(a, rules, &model,
+                       config_truthy(sl_map_get(model_cfg, "override_logical_axis_rules")));
+    const sl_node *flag = sl_map_get(c->override_values, "override_logical_axis_rules");
+    config_rules_apply(a, rules, &over, config_truthy(flag));
+    return 0;
+}
+
+/* custom_mesh_and_rule: NAME swaps in the mesh, rules and data sharding of
+ * <root>/custom_mesh_and_rule/NAME.yml. */
+static int apply_custom_mesh(sl_arena *a, const sl_config_files *files, sl_config *c,
+                             sl_vec *rules, sl_err *err)
+{
+    const sl_node *v = sl_map_get(c->values, "custom_mesh_and_rule");
+    const char *name = sl_node_text(v);
+    if (!name || !*name || sl_node_is_null(v))
+        return 0;
+    const char *path = sl_path_join(a, c->root, sl_sprintf(a, "custom_mesh_and_rule/%s.yml", name));
+    if (!sl_is_file(path)) {
+        sl_err_set(err, v->loc, "custom_mesh_and_rule '%s': no file %s", name, path);
+        return -1;
+    }
+    const sl_node *custom;
+    if (load_map(a, files, path, &custom, err) < 0)
+        return -1;
+    static const char *const fields[] = {"mesh_axes", "data_sharding"};
+    for (size_t k = 0; k < 2; k++)
+        if (sl_map_get(custom, fields[k]))
+            sl_map_set(a, c->values, sl_map_key(custom, fields[k]),
+                       sl_map_get(custom, fields[k]));
+    if (!sl_map_key(custom, "logical_axis_rules"))
+        return 0;
+    rules->n = 0;
+    return config_rules_collect(a, sl_map_get(custom, "logical_axis_rules"), rules, err);
+}
+
+int sl_config_build(sl_arena *a, const sl_config_files *files, const sl_config_chain *chain,
+                    const sl_override *ov, size_t nov, sl_config *out, sl_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->entry = chain->entry;
+    out->root = chain->root;
+    out->base_values = chain->values;
+    const sl_node *model_cfg;
+    sl_vec rules = {0};
+    if (load_overrides(a, ov, nov, out, err) < 0 ||
+        load_model(a, files, out, &model_cfg, err) < 0 ||
+        merge_rules(a, out, model_cfg, &rules, err) < 0)
+        return -1;
+    out->values = sl_node_merge(a, sl_node_merge(a, chain->settings, without_rules(a, model_cfg)),
+                                without_rules(a, out->override_values));
+    if (apply_custom_mesh(a, files, out, &rules, err) < 0)
+        return -1;
+    config_rules_store(a, &rules, out);
+    return 0;
+}
+
+int sl_config_load(sl_arena *a, const char *entry, const sl_override *ov, size_t nov,
+                   sl_config *out, sl_err *err)
+{
+    sl_config_chain chain;
+    if (sl_config_chain_load(a, NULL, entry, &chain, err) < 0)
+        return -1;
+    return sl_config_build(a, NULL, &chain, ov, nov, out, err);
+}
+
+sl_node *sl_config_get(const sl_config *c, const char *key)
+{
+    return sl_map_get(c->values, key);
+}

@@ -1,0 +1,162 @@
+/* logical_axis_rules: checking entries and MaxText's merge, which appends
+ * newer rules at the END of the list; rule order decides which logical
+ * dimension gets a contested mesh axis, so the order is the whole point. */
+#include <string.h>
+
+#include "config_internal.h"
+
+bool config_truthy(const sl_node *n)
+{
+    if (!n)
+        return false;
+    if (n->kind != SL_NODE_SCALAR)
+        return n->n > 0;
+    switch (n->type) {
+    case SL_SCALAR_NULL:
+        return false;
+    case SL_SCALAR_BOOL:
+        return n->b;
+    case SL_SCALAR_INT:
+    case SL_SCALAR_FLOAT:
+        return n->f != 0;
+    default:
+        return n->str && *n->str;
+    }
+}
+
+static bool is_str(const sl_node *n)
+{
+    return n && n->kind == SL_NODE_SCALAR && n->type == SL_SCALAR_STR;
+}
+
+static bool mesh_ok(const sl_node *m)
+{
+    if (m->kind == SL_NODE_SCALAR)
+        return m->type == SL_SCALAR_STR || m->type == SL_SCALAR_NULL;
+    if (m->kind != SL_NODE_SEQ)
+        return false;
+    for (size_t k = 0; k < m->n; k++)
+        if (!is_str(m->items[k]))
+            return false;
+    return true;
+}
+
+static int rule_check(const sl_node *e, sl_err *err)
+{
+    if (e->kind != SL_NODE_SEQ || e->n != 2) {
+        sl_err_set(err, e->loc, "a logical_axis_rules entry must be a [name, mesh] pair");
+        return -1;
+    }
+    if (!is_str(e->items[0])) {
+        sl_err_set(err, e->loc, "logical_axis_rules entry: the logical name must be a string");
+        return -1;
+    }
+    if (!mesh_ok(e->items[1])) {
+        sl_err_set(err, e->loc,
+                   "logical_axis_rules entry '%s': the mesh must be an axis name, a list of "
+                   "axis names, or null",
+                   e->items[0]->str);
+        return -1;
+    }
+    return 0;
+}
+
+int config_rules_collect(sl_arena *a, const sl_node *list, sl_vec *out, sl_err *err)
+{
+    if (!list || sl_node_is_null(list))
+        return 0;
+    if (list->kind != SL_NODE_SEQ) {
+        sl_err_set(err, list->loc, "logical_axis_rules must be a list of [name, mesh] pairs");
+        return -1;
+    }
+    for (size_t k = 0; k < list->n; k++) {
+        if (rule_check(list->items[k], err) < 0)
+            return -1;
+        sl_vec_push(a, out, list->items[k]);
+    }
+    return 0;
+}
+
+static const char *rule_name(const void *entry)
+{
+    return ((const sl_node *)entry)->items[0]->str;
+}
+
+void config_rules_apply(sl_arena *a, sl_vec *rules, const sl_vec *newer, bool replace)
+{
+    if (!replace && newer->n == 0)
+        return;
+    sl_strmap names = {0};
+    for (size_t k = 0; k < newer->n && !replace; k++)
+        sl_strmap_put(a, &names, rule_name(newer->items[k]), k);
+    sl_vec merged = {0};
+    for (size_t k = 0; k < rules->n && !replace; k++) {
+        size_t at;
+        if (!sl_strmap_get(&names, rule_name(rules->items[k]), &at))
+            sl_vec_push(a, &merged, rules->items[k]);
+    }
+    for (size_t k = 0; k < newer->n; k++)
+        sl_vec_push(a, &merged, newer->items[k]);
+    *rules = merged;
+}
+
+void config_rules_store(sl_arena *a, const sl_vec *rules, sl_config *out)
+{
+    out->nrules = rules->n;
+    out->rules = sl_alloc(a, (rules->n ? rules->n : 1) * sizeof *out->rules);
+    for (size_t k = 0; k < rules->n; k++) {
+        const sl_node *e = rules->items[k];
+        sl_rule *r = &out->rules[k];
+        r->name = e->items[0]->str;
+        r->mesh = e->items[1];
+        r->loc = e->loc;
+        r->index = k;
+    }
+    sl_rule_table_build(a, out->rules, out->nrules, &out->table);
+}
+
+/* The axis names of a rule's mesh, as jax's tree_leaves sees them: nested
+ * lists flattened, nulls dropped. */
+static void mesh_leaves(sl_arena *a, const sl_node *n, sl_vec *out)
+{
+    if (!n || sl_node_is_null(n))
+        return;
+    if (n->kind == SL_NODE_SCALAR) {
+        sl_vec_push(a, out, (void *)sl_node_text(n));
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++)
+        mesh_leaves(a, n->items[i], out);
+}
+
+void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *out)
+{
+    memset(out, 0, sizeof *out);
+    out->rules = rules;
+    out->n = n;
+    out->next = sl_alloc(a, (n + 1) * sizeof *out->next);
+    size_t *last = sl_alloc(a, (n + 1) * sizeof *last);
+    for (size_t k = 0; k < n; k++) {
+        sl_rule *r = &rules[k];
+        sl_vec v = {0};
+        mesh_leaves(a, r->mesh, &v);
+        r->axes = (const char **)v.items;
+        r->naxes = v.n;
+        r->axes_is_list = r->mesh && r->mesh->kind != SL_NODE_SCALAR;
+        out->next[k] = n;
+        size_t first;
+        if (!r->name)
+            continue;
+        if (sl_strmap_get(&out->first, r->name, &first))
+            out->next[last[first]] = k;
+        else
+            sl_strmap_put(a, &out->first, r->name, first = k);
+        last[first] = k;
+    }
+}
+
+const sl_rule *sl_config_rule(const sl_config *c, const char *name)
+{
+    size_t at;
+    return sl_strmap_get(&c->table.first, name, &at) ? &c->rules[at] : NULL;
+}

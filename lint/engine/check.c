@@ -1,0 +1,104 @@
+/* A whole check: every target the paths name, each linted in scratch memory
+ * of its own, its findings moved to the session once each. */
+#include <string.h>
+
+#include "engine_internal.h"
+#include "shardlint/rule.h"
+
+void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e)
+{
+    sl_arena *a = session_arena(s);
+    sl_problem *p = sl_alloc(a, sizeof *p);
+    p->level = level;
+    p->loc = e->loc;
+    p->loc.file = session_intern(s, e->loc.file);
+    p->message = sl_strdup(a, e->msg);
+    sl_vec_push(a, &r->problems, p);
+    r->nerrors += level == SL_LEVEL_ERROR;
+}
+
+/* A directory lints base.yml with many models, and they share the findings
+ * base.yml causes: each is kept once, by rule, key and location. */
+static const char *identity(sl_arena *a, const sl_finding *f)
+{
+    char where[1024];
+    return sl_sprintf(a, "%s\n%s\n%s", f->rule ? f->rule->id : "", f->key ? f->key : "",
+                      sl_loc_str(f->loc, where, sizeof where));
+}
+
+typedef struct {
+    sl_session *s;
+    const sl_check_opts *o;
+    sl_report *r;
+    sl_strmap seen;           /* identities of the findings kept */
+    bool many;                /* more than one target: findings say which */
+} run;
+
+static void keep(run *x, sl_arena *scratch, const sl_findings *from, const char *label)
+{
+    sl_arena *a = session_arena(x->s);
+    size_t at;
+    for (size_t i = 0; i < from->n; i++) {
+        const sl_finding *f = from->items[i];
+        if (x->o->keep_rule && !x->o->keep_rule(f->rule, x->o->keep_ctx))
+            continue;
+        const char *id = identity(scratch, f);
+        if (f->key && sl_strmap_get(&x->seen, id, &at))
+            continue;
+        sl_finding *copy = sl_finding_copy(a, f);
+        if (f->key)
+            sl_strmap_put(a, &x->seen, sl_strdup(a, id), x->r->findings.n);
+        if (x->many)
+            sl_finding_note(a, copy, sl_sprintf(a, "Linted as: %s.", label));
+        sl_findings_push(a, &x->r->findings, copy);
+    }
+}
+
+static void lint_target(run *x, target *t)
+{
+    sl_arena *scratch = sl_arena_new();
+    sl_lint_result res;
+    sl_err e;
+    if (sources_apply(x->s, x->o, t, &e) != 0 ||
+        sl_lint_run(x->s, scratch, &t->scenario, &res, &e) != 0) {
+        report_problem(x->s, x->r, SL_LEVEL_ERROR, &e);
+        x->r->nfailed++;
+    } else {
+        if (x->o->latent)
+            sl_lint_probe_expert(x->s, scratch, &t->scenario, &res, &res.findings);
+        keep(x, scratch, &res.findings, t->label);
+    }
+    sl_arena_free(scratch);
+}
+
+int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out)
+{
+    memset(out, 0, sizeof *out);
+    sl_vec targets = {0};
+    targets_collect(s, o, &targets, out);
+    run x = {.s = s, .o = o, .r = out, .many = targets.n > 1};
+    out->ntargets = targets.n;
+    for (size_t i = 0; i < targets.n; i++)
+        lint_target(&x, targets.items[i]);
+    return targets.n || !out->nerrors ? 0 : -1;
+}
+
+int sl_session_resolve(sl_session *s, const sl_check_opts *o, sl_arena *a, sl_lint_result *out,
+                       sl_report *report)
+{
+    memset(report, 0, sizeof *report);
+    sl_vec targets = {0};
+    targets_collect(s, o, &targets, report);
+    if (report->nerrors)
+        return -1;
+    if (targets.n != 1)
+        return 1;
+    target *t = targets.items[0];
+    t->scenario.verify_fixes = false;
+    sl_err e;
+    if (sources_apply(s, o, t, &e) != 0 || sl_lint_run(s, a, &t->scenario, out, &e) != 0) {
+        report_problem(s, report, SL_LEVEL_ERROR, &e);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,60 @@
+/* Shared by the engine's files: the session's caches, targets and scanned
+ * sources. Not part of the public API. */
+#ifndef SHARDLINT_ENGINE_INTERNAL_H
+#define SHARDLINT_ENGINE_INTERNAL_H
+
+#include "shardlint/engine.h"
+
+/* The session's config_files interface: parsed files from its cache. */
+const sl_config_files *session_files(sl_session *s);
+
+/* The merged base_config chain of an entry, cached. */
+int session_chain(sl_session *s, const char *entry, const sl_config_chain **out, sl_err *err);
+
+/* A string that lives as long as the session, one copy per distinct text. */
+const char *session_intern(sl_session *s, const char *text);
+
+/* The session's own arena, for what lives as long as it does. */
+sl_arena *session_arena(sl_session *s);
+
+/* Model code scanned from one folder, and what it means for the catalog:
+ * sites the catalog knows give those sites their exact location; the others
+ * are specs of their own. Scanned and matched once per session. */
+typedef struct {
+    const char *dir;
+    sl_site_loc *site_locs;
+    size_t nsite_locs;
+    sl_spec *specs;
+    size_t nspecs;
+    const sl_spec *user_specs;  /* the --specs that with_user was made with */
+    sl_spec *with_user;         /* --specs, then specs */
+} session_source;
+
+int session_source_get(sl_session *s, const char *dir, session_source **out, sl_err *err);
+/* Scans src->dir and matches its sites to the catalog (sources.c). */
+int sources_scan(sl_session *s, session_source *src, sl_err *err);
+
+/* One thing to lint: a scenario and how it reads in findings. */
+typedef struct {
+    const char *label;        /* "the launch at run.sh:12:1", "base.yml model_name=x" */
+    const char *config_path;  /* the entry config (finds the model code) */
+    sl_scenario scenario;
+} target;
+
+/* Paths -> targets, in the session's arena. Input errors and warnings go
+ * to the report; the walk goes on past them. */
+void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_report *r);
+
+/* Gives a target's scenario its specs and catalog-site locations: --specs,
+ * then the scanned sites (from --source, else from the checkout its config
+ * is in). -1 with err when a --source folder cannot be scanned. */
+int sources_apply(sl_session *s, const sl_check_opts *o, target *t, sl_err *err);
+
+/* Fix verification: each fix a rule asked to verify is linted again with its
+ * change applied; identical changes share one re-lint. */
+void verify_fixes(sl_session *s, sl_arena *a, const sl_scenario *sc, const sl_findings *found);
+
+/* Adds a problem (copied) to the report. */
+void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e);
+
+#endif

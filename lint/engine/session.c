@@ -1,0 +1,225 @@
+/* The session: parsed files by path, merged base_config chains by entry, and
+ * scanned source folders, kept for every target of a run.
+ *
+ * A cached file is checked against the file system (device, inode, size,
+ * modification and change times) each time it is asked for and parsed again
+ * when it changed; a chain is rebuilt when any file of it was. Memory that a
+ * reload replaces is retired, not freed, until the session ends: a target in
+ * progress may still point into it. */
+#include <string.h>
+
+#include "engine_internal.h"
+
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+} file_sig;
+
+typedef struct {
+    const char *path;
+    file_sig sig;
+    unsigned generation;       /* bumped on every (re)load */
+    sl_arena *arena;           /* the tree's memory */
+    const sl_node *root;
+    bool failed;
+    sl_err err;
+} cached_file;
+
+typedef struct {
+    sl_arena *arena;
+    sl_config_chain chain;
+    cached_file **files;       /* the chain's files when it was built */
+    unsigned *generations;
+} cached_chain;
+
+struct sl_session {
+    sl_arena *arena;
+    sl_config_files files;
+    sl_strmap file_at;         /* path -> index into files_v */
+    sl_vec files_v;            /* cached_file * */
+    sl_strmap chain_at;
+    sl_vec chains_v;           /* cached_chain * */
+    sl_strmap source_at;
+    sl_vec sources_v;          /* session_source * */
+    sl_strmap interned;
+    sl_vec interned_v;
+    sl_vec retired;            /* sl_arena * replaced by reloads */
+};
+
+static file_sig sig_of(const char *path)
+{
+    struct stat st;
+    file_sig s = {0};
+    if (stat(path, &st) == 0)
+        s = (file_sig){st.st_dev, st.st_ino, st.st_size, st.st_mtim, st.st_ctim};
+    return s;
+}
+
+static bool sig_equal(const file_sig *x, const file_sig *y)
+{
+    return x->dev == y->dev && x->ino == y->ino && x->size == y->size &&
+           x->mtime.tv_sec == y->mtime.tv_sec && x->mtime.tv_nsec == y->mtime.tv_nsec &&
+           x->ctime.tv_sec == y->ctime.tv_sec && x->ctime.tv_nsec == y->ctime.tv_nsec;
+}
+
+static void retire(sl_session *s, sl_arena *a)
+{
+    if (a)
+        sl_vec_push(s->arena, &s->retired, a);
+}
+
+static void file_load(sl_session *s, cached_file *f, file_sig sig)
+{
+    retire(s, f->arena);
+    f->arena = sl_arena_new();
+    f->sig = sig;
+    f->generation++;
+    sl_node *root = NULL;
+    f->failed = sl_yaml_load_file(f->arena, f->path, &root, &f->err) != 0;
+    f->root = root;
+}
+
+static cached_file *file_get(sl_session *s, const char *path)
+{
+    size_t at;
+    file_sig sig = sig_of(path);
+    if (sl_strmap_get(&s->file_at, path, &at)) {
+        cached_file *f = s->files_v.items[at];
+        if (!sig_equal(&f->sig, &sig))
+            file_load(s, f, sig);
+        return f;
+    }
+    cached_file *f = sl_alloc(s->arena, sizeof *f);
+    f->path = session_intern(s, path);
+    file_load(s, f, sig);
+    sl_strmap_put(s->arena, &s->file_at, f->path, s->files_v.n);
+    sl_vec_push(s->arena, &s->files_v, f);
+    return f;
+}
+
+static int files_load(void *ctx, const char *path, const sl_node **out, sl_err *err)
+{
+    cached_file *f = file_get(ctx, path);
+    if (f->failed) {
+        *err = f->err;
+        return -1;
+    }
+    *out = f->root;
+    return 0;
+}
+
+sl_session *sl_session_new(void)
+{
+    sl_arena *a = sl_arena_new();
+    sl_session *s = sl_alloc(a, sizeof *s);
+    s->arena = a;
+    s->files = (sl_config_files){files_load, s};
+    return s;
+}
+
+void sl_session_free(sl_session *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->files_v.n; i++)
+        sl_arena_free(((cached_file *)s->files_v.items[i])->arena);
+    for (size_t i = 0; i < s->chains_v.n; i++)
+        sl_arena_free(((cached_chain *)s->chains_v.items[i])->arena);
+    for (size_t i = 0; i < s->retired.n; i++)
+        sl_arena_free(s->retired.items[i]);
+    sl_arena_free(s->arena);
+}
+
+const sl_config_files *session_files(sl_session *s)
+{
+    return &s->files;
+}
+
+sl_arena *session_arena(sl_session *s)
+{
+    return s->arena;
+}
+
+const char *session_intern(sl_session *s, const char *text)
+{
+    size_t at;
+    if (!text)
+        return NULL;
+    if (sl_strmap_get(&s->interned, text, &at))
+        return s->interned_v.items[at];
+    char *copy = sl_strdup(s->arena, text);
+    sl_strmap_put(s->arena, &s->interned, copy, s->interned_v.n);
+    sl_vec_push(s->arena, &s->interned_v, copy);
+    return copy;
+}
+
+/* Every file the chain was built from is unchanged. Asking for a file
+ * reloads it when it changed, which bumps its generation. */
+static bool chain_fresh(sl_session *s, const cached_chain *c)
+{
+    for (size_t i = 0; i < c->chain.nfiles; i++)
+        if (file_get(s, c->files[i]->path) != c->files[i] ||
+            c->files[i]->generation != c->generations[i])
+            return false;
+    return true;
+}
+
+static int chain_build(sl_session *s, cached_chain *c, const char *entry, sl_err *err)
+{
+    retire(s, c->arena);
+    c->arena = sl_arena_new();
+    if (sl_config_chain_load(c->arena, &s->files, entry, &c->chain, err) != 0)
+        return -1;
+    size_t n = c->chain.nfiles;
+    c->files = sl_alloc(c->arena, (n + 1) * sizeof *c->files);
+    c->generations = sl_alloc(c->arena, (n + 1) * sizeof *c->generations);
+    for (size_t i = 0; i < n; i++) {
+        c->files[i] = file_get(s, c->chain.files[i]);
+        c->generations[i] = c->files[i]->generation;
+    }
+    return 0;
+}
+
+/* A chain that failed to load is not kept: the file that would mend it may
+ * not exist yet, so there is nothing to watch. */
+int session_chain(sl_session *s, const char *entry, const sl_config_chain **out, sl_err *err)
+{
+    size_t at;
+    cached_chain *c;
+    if (sl_strmap_get(&s->chain_at, entry, &at)) {
+        c = s->chains_v.items[at];
+        if (c->files && chain_fresh(s, c)) {
+            *out = &c->chain;
+            return 0;
+        }
+    } else {
+        c = sl_alloc(s->arena, sizeof *c);
+        sl_strmap_put(s->arena, &s->chain_at, session_intern(s, entry), s->chains_v.n);
+        sl_vec_push(s->arena, &s->chains_v, c);
+    }
+    if (chain_build(s, c, entry, err) != 0) {
+        c->files = NULL;
+        return -1;
+    }
+    *out = &c->chain;
+    return 0;
+}
+
+int session_source_get(sl_session *s, const char *dir, session_source **out, sl_err *err)
+{
+    size_t at;
+    if (sl_strmap_get(&s->source_at, dir, &at)) {
+        *out = s->sources_v.items[at];
+        return 0;
+    }
+    session_source *src = sl_alloc(s->arena, sizeof *src);
+    src->dir = session_intern(s, dir);
+    if (sources_scan(s, src, err) != 0)
+        return -1;
+    sl_strmap_put(s->arena, &s->source_at, src->dir, s->sources_v.n);
+    sl_vec_push(s->arena, &s->sources_v, src);
+    *out = src;
+    return 0;
+}

@@ -1,0 +1,77 @@
+/* FNV-1a hashing and an open-addressing string map that grows by rehashing
+ * into a fresh arena block. */
+#include <string.h>
+
+#include "shardlint/util.h"
+
+uint64_t sl_hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+uint64_t sl_hash_str(const char *s)
+{
+    return sl_hash_bytes(SL_HASH_INIT, s, strlen(s));
+}
+
+static size_t strmap_slot(const sl_strmap *m, const char *key, size_t n)
+{
+    size_t i = (size_t)sl_hash_bytes(SL_HASH_INIT, key, n) & (m->cap - 1);
+    while (m->keys[i] && (strncmp(m->keys[i], key, n) != 0 || m->keys[i][n] != '\0'))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+bool sl_strmap_getn(const sl_strmap *m, const char *key, size_t n, size_t *val)
+{
+    if (!m->cap)
+        return false;
+    size_t i = strmap_slot(m, key, n);
+    if (!m->keys[i])
+        return false;
+    *val = m->vals[i];
+    return true;
+}
+
+bool sl_strmap_get(const sl_strmap *m, const char *key, size_t *val)
+{
+    return sl_strmap_getn(m, key, strlen(key), val);
+}
+
+static void strmap_grow(sl_arena *a, sl_strmap *m)
+{
+    sl_strmap bigger = {0};
+    bigger.cap = m->cap ? m->cap * 2 : 16;
+    bigger.keys = sl_alloc(a, bigger.cap * sizeof *bigger.keys);
+    bigger.vals = sl_alloc(a, bigger.cap * sizeof *bigger.vals);
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->keys[i])
+            sl_strmap_put(a, &bigger, m->keys[i], m->vals[i]);
+    *m = bigger;
+}
+
+sl_strmap *sl_strmap_copy(sl_arena *a, const sl_strmap *m)
+{
+    sl_strmap *c = sl_alloc(a, sizeof *c);
+    *c = *m;
+    if (!m->cap)
+        return c;
+    c->keys = sl_array_concat(a, m->keys, m->cap, NULL, 0, sizeof *m->keys);
+    c->vals = sl_array_concat(a, m->vals, m->cap, NULL, 0, sizeof *m->vals);
+    return c;
+}
+
+void sl_strmap_put(sl_arena *a, sl_strmap *m, const char *key, size_t val)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        strmap_grow(a, m);
+    size_t i = strmap_slot(m, key, strlen(key));
+    if (!m->keys[i]) {
+        m->keys[i] = key;
+        m->n++;
+    }
+    m->vals[i] = val;
+}

@@ -1,0 +1,89 @@
+/* The engine: scanned sites matched to the catalog, and the session that
+ * keeps parsed files and chains for every target of a run. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shardlint/engine.h"
+#include "support.h"
+
+static sl_arena *arena;
+
+static void setup(void)
+{
+    arena = sl_arena_new();
+}
+
+static void teardown(void)
+{
+    sl_arena_free(arena);
+}
+
+TestSuite(engine, .init = setup, .fini = teardown);
+
+Test(engine, scanned_sites_match_the_catalog)
+{
+    sl_py_site s = {.loc = {.file = "layers/moe.py", .line = 2810, .col = 9},
+                    .function = "dense_matmul",
+                    .variable = "dispatch_axis",
+                    .logical = {"activation_exp", "activation_batch", NULL},
+                    .ndims = 3};
+    sl_site cat[2] = {
+        {.id = "other", .file = "moe.py", .function = "dense_matmul", .variable = "dispatch_axis",
+         .logical = {"activation_exp", "activation_batch", NULL}, .ndims = 3},
+        {.id = "moe.dense.dispatch", .file = "layers/moe.py", .function = "dense_matmul",
+         .variable = "dispatch_axis", .logical = {"activation_exp", "activation_batch", NULL},
+         .ndims = 3, .keep_dim = 0, .keep_axis = "expert"},
+    };
+    /* "moe.py" is a path suffix of "layers/moe.py", so the first one matches. */
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[0]);
+    cat[0].file = "oe.py";
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
+    /* One renamed dim is still the site (code after the no-exp fix)... */
+    s.logical[2] = "activation_embed";
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
+    /* ...two are another tensor... */
+    s.logical[1] = "activation_batch_no_exp";
+    cr_expect_null(sl_catalog_match(&s, cat, 2));
+    /* ...and without a named variable only an exact match counts. */
+    s.logical[1] = "activation_batch";
+    cat[1].variable = NULL;
+    cr_expect_null(sl_catalog_match(&s, cat, 2));
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A session keeps parsed files between runs and parses a file again when
+ * its content changed, as an editor session needs. */
+Test(engine, session_reloads_a_changed_file)
+{
+    char dir[] = "/tmp/shardlint-engine-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const char *base = sl_sprintf(arena, "%s/base.yml", dir);
+    write_file(base, "mesh_axes: [data]\nici_data_parallelism: -1\nnum_experts: 1\n");
+    sl_session *s = sl_session_new();
+    sl_scenario sc = {.entry = base, .devices = 4};
+    sl_lint_result r;
+    sl_err e;
+    cr_assert_eq(sl_lint_run(s, arena, &sc, &r, &e), 0, "%s", e.msg);
+    cr_expect_eq(sl_mesh_size(&r.mesh, "data"), 4);
+    write_file(base, "mesh_axes: [data, expert]\nici_data_parallelism: 2\n"
+                     "ici_expert_parallelism: -1\n");
+    cr_assert_eq(sl_lint_run(s, arena, &sc, &r, &e), 0, "%s", e.msg);
+    cr_expect_eq(sl_mesh_size(&r.mesh, "data"), 2);
+    cr_expect_eq(sl_mesh_size(&r.mesh, "expert"), 2);
+    write_file(base, "mesh_axes: [data\n");
+    cr_expect_eq(sl_lint_run(s, arena, &sc, &r, &e), -1);
+    cr_expect(strstr(e.msg, "could not parse YAML") != NULL, "%s", e.msg);
+    sl_session_free(s);
+    unlink(base);
+    rmdir(dir);
+}
