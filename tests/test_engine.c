@@ -87,3 +87,28 @@ Test(engine, session_reloads_a_changed_file)
     unlink(base);
     rmdir(dir);
 }
+
+/* Unsaved text stands for the file until it is removed. */
+Test(engine, session_text_overlays_the_disk)
+{
+    char dir[] = "/tmp/shardlint-engine-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const char *base = sl_sprintf(arena, "%s/base.yml", dir);
+    write_file(base, "mesh_axes: [data]\nici_data_parallelism: -1\n");
+    sl_session *s = sl_session_new();
+    sl_scenario sc = {.entry = base, .devices = 4};
+    sl_lint_result r;
+    sl_err e;
+    const char *edited = "mesh_axes: [data, expert]\nici_data_parallelism: 1\n"
+                         "ici_expert_parallelism: -1\n";
+    sl_session_set_text(s, sl_sprintf(arena, "%s/./base.yml", dir), edited, strlen(edited));
+    cr_assert_eq(sl_lint_run(s, arena, &sc, &r, &e), 0, "%s", e.msg);
+    cr_expect_eq(sl_mesh_size(&r.mesh, "expert"), 4);
+    sl_session_set_text(s, base, NULL, 0);
+    cr_assert_eq(sl_lint_run(s, arena, &sc, &r, &e), 0, "%s", e.msg);
+    cr_expect_eq(sl_mesh_size(&r.mesh, "data"), 4);
+    cr_expect_null(sl_mesh_axis(&r.mesh, "expert"));
+    sl_session_free(s);
+    unlink(base);
+    rmdir(dir);
+}

@@ -57,6 +57,12 @@ typedef struct sl_session sl_session;
 sl_session *sl_session_new(void);
 void sl_session_free(sl_session *s);
 
+/* Text that stands for a file's content, whatever is on disk: an editor's
+ * unsaved buffer, or standard input read as a named file. The text is
+ * copied; text NULL removes the overlay. Paths are compared by their real
+ * path when the file exists, else by their absolute form. */
+void sl_session_set_text(sl_session *s, const char *path, const char *text, size_t len);
+
 /* Loads, resolves and runs every rule, then verifies the fixes the rules
  * offered. Everything is allocated in `a` (the target's scratch arena);
  * parsed files come from the session. -1 with err on input errors. */

@@ -115,11 +115,16 @@ char *sl_path_join(sl_arena *a, const char *dir, const char *rel);
  * absolute and tidied, with '/' separators; an absolute path when file is
  * outside base_dir. */
 char *sl_path_relative(sl_arena *a, const char *file, const char *base_dir);
+/* The path made absolute against the working directory, tidied. */
+char *sl_path_absolute(sl_arena *a, const char *path);
 /* A path as the user reaches it from the working directory: relative when
  * it is inside it, else absolute; tidied. */
 char *sl_path_display(sl_arena *a, const char *path);
 /* realpath(), or NULL when the path does not resolve. */
 char *sl_path_real(sl_arena *a, const char *path);
+/* The repository a path is in: the nearest folder at or above `start` (a
+ * file or a folder) that holds a .git entry; NULL when there is none. */
+char *sl_path_repo_root(sl_arena *a, const char *start);
 
 bool sl_is_file(const char *path);   /* a regular file, symlinks followed */
 bool sl_is_dir(const char *path);

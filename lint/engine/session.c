@@ -6,6 +6,7 @@
  * when it changed; a chain is rebuilt when any file of it was. Memory that a
  * reload replaces is retired, not freed, until the session ends: a target in
  * progress may still point into it. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine_internal.h"
@@ -17,9 +18,18 @@ typedef struct {
     struct timespec mtime, ctime;
 } file_sig;
 
+/* An overlay's text, by the file's identity (see overlay_key). */
+typedef struct {
+    char *text;                /* malloc'd */
+    size_t len;
+    unsigned version;          /* bumped on every change */
+} overlay;
+
 typedef struct {
     const char *path;
     file_sig sig;
+    const overlay *over;       /* what the tree was parsed from, NULL: the disk */
+    unsigned over_version;
     unsigned generation;       /* bumped on every (re)load */
     sl_arena *arena;           /* the tree's memory */
     const sl_node *root;
@@ -45,6 +55,8 @@ struct sl_session {
     sl_vec sources_v;          /* session_source * */
     sl_strmap interned;
     sl_vec interned_v;
+    sl_strmap overlay_at;      /* overlay_key -> index into overlays */
+    sl_vec overlays;           /* overlay * */
     sl_vec retired;            /* sl_arena * replaced by reloads */
 };
 
@@ -70,30 +82,85 @@ static void retire(sl_session *s, sl_arena *a)
         sl_vec_push(s->arena, &s->retired, a);
 }
 
-static void file_load(sl_session *s, cached_file *f, file_sig sig)
+/* The one name every spelling of a file shares: its real path, or for a
+ * file not on disk its absolute tidied path. */
+static const char *overlay_key(sl_arena *a, const char *path)
+{
+    const char *real = sl_path_real(a, path);
+    return real ? real : sl_path_absolute(a, path);
+}
+
+static const overlay *overlay_of(sl_session *s, const char *path)
+{
+    size_t at;
+    if (!s->overlays.n)
+        return NULL;
+    sl_arena *scratch = sl_arena_new();
+    bool found = sl_strmap_get(&s->overlay_at, overlay_key(scratch, path), &at);
+    sl_arena_free(scratch);
+    return found ? s->overlays.items[at] : NULL;
+}
+
+void sl_session_set_text(sl_session *s, const char *path, const char *text, size_t len)
+{
+    const char *key = session_intern(s, overlay_key(s->arena, path));
+    size_t at;
+    overlay *o;
+    if (sl_strmap_get(&s->overlay_at, key, &at)) {
+        o = s->overlays.items[at];
+        free(o->text);
+    } else {
+        o = sl_alloc(s->arena, sizeof *o);
+        sl_strmap_put(s->arena, &s->overlay_at, key, s->overlays.n);
+        sl_vec_push(s->arena, &s->overlays, o);
+    }
+    o->text = NULL;
+    o->len = 0;
+    if (text && (o->text = malloc(len + 1))) {
+        memcpy(o->text, text, len);
+        o->text[len] = '\0';
+        o->len = len;
+    }
+    o->version++;
+}
+
+static void file_load(sl_session *s, cached_file *f, file_sig sig, const overlay *o)
 {
     retire(s, f->arena);
     f->arena = sl_arena_new();
     f->sig = sig;
+    f->over = o && o->text ? o : NULL;
+    f->over_version = o ? o->version : 0;
     f->generation++;
     sl_node *root = NULL;
-    f->failed = sl_yaml_load_file(f->arena, f->path, &root, &f->err) != 0;
+    if (f->over)
+        f->failed = sl_yaml_load_text(f->arena, o->text, o->len, f->path, &root, &f->err) != 0;
+    else
+        f->failed = sl_yaml_load_file(f->arena, f->path, &root, &f->err) != 0;
     f->root = root;
+}
+
+static bool file_fresh(const cached_file *f, const file_sig *sig, const overlay *o)
+{
+    if (o && o->text)
+        return f->over == o && f->over_version == o->version;
+    return !f->over && sig_equal(&f->sig, sig);
 }
 
 static cached_file *file_get(sl_session *s, const char *path)
 {
     size_t at;
     file_sig sig = sig_of(path);
+    const overlay *o = overlay_of(s, path);
     if (sl_strmap_get(&s->file_at, path, &at)) {
         cached_file *f = s->files_v.items[at];
-        if (!sig_equal(&f->sig, &sig))
-            file_load(s, f, sig);
+        if (!file_fresh(f, &sig, o))
+            file_load(s, f, sig, o);
         return f;
     }
     cached_file *f = sl_alloc(s->arena, sizeof *f);
     f->path = session_intern(s, path);
-    file_load(s, f, sig);
+    file_load(s, f, sig, o);
     sl_strmap_put(s->arena, &s->file_at, f->path, s->files_v.n);
     sl_vec_push(s->arena, &s->files_v, f);
     return f;
@@ -129,6 +196,8 @@ void sl_session_free(sl_session *s)
         sl_arena_free(((cached_chain *)s->chains_v.items[i])->arena);
     for (size_t i = 0; i < s->retired.n; i++)
         sl_arena_free(s->retired.items[i]);
+    for (size_t i = 0; i < s->overlays.n; i++)
+        free(((overlay *)s->overlays.items[i])->text);
     sl_arena_free(s->arena);
 }
 

@@ -72,7 +72,7 @@ char *sl_path_join(sl_arena *a, const char *dir, const char *rel)
     return sl_path_tidy(a, sl_sprintf(a, "%s/%s", dir, rel));
 }
 
-static char *absolute(sl_arena *a, const char *path)
+char *sl_path_absolute(sl_arena *a, const char *path)
 {
     if (path[0] == '/')
         return sl_path_tidy(a, path);
@@ -82,8 +82,8 @@ static char *absolute(sl_arena *a, const char *path)
 
 char *sl_path_relative(sl_arena *a, const char *file, const char *base_dir)
 {
-    const char *f = absolute(a, file);
-    const char *b = absolute(a, base_dir ? base_dir : ".");
+    const char *f = sl_path_absolute(a, file);
+    const char *b = sl_path_absolute(a, base_dir ? base_dir : ".");
     size_t n = strlen(b);
     if (strcmp(b, "/") == 0)
         return f[1] ? sl_strdup(a, f + 1) : sl_strdup(a, f);
@@ -101,6 +101,22 @@ char *sl_path_real(sl_arena *a, const char *path)
 {
     char buf[PATH_MAX];
     return realpath(path, buf) ? sl_strdup(a, buf) : NULL;
+}
+
+char *sl_path_repo_root(sl_arena *a, const char *start)
+{
+    char *dir = sl_path_real(a, start);
+    if (dir && !sl_is_dir(dir))
+        dir = sl_path_dir(a, dir);
+    while (dir && *dir) {
+        struct stat st;
+        if (lstat(sl_path_join(a, dir, ".git"), &st) == 0)
+            return dir;
+        if (strcmp(dir, "/") == 0)
+            break;
+        dir = sl_path_dir(a, dir);
+    }
+    return NULL;
 }
 
 bool sl_is_file(const char *path)
