@@ -146,6 +146,7 @@ static void report(const sl_lint_ctx *ctx, sl_findings *out, const sl_resolved *
         sl_sprintf(a, "tensor '%s': %s loses mesh axis '%s' (size %lld) to %s",
                    t->spec->name, loser, l->axis, ax->size, winner));
     f->key = sl_sprintf(a, "SL001:%s:%zu:%s", t->spec->name, d, l->axis);
+    f->loc_label = sl_sprintf(a, "%s's rule, which takes '%s' first", winner, l->axis);
     sl_finding_note(a, f, sl_sprintf(a,
         "Rule order decides: %s comes before %s, so %s takes '%s' first and %s cannot have it.",
         sl_describe_rule(a, l->by_rule), sl_describe_rule(a, l->rule), winner, l->axis, loser));

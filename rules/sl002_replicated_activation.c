@@ -68,6 +68,7 @@ static void report(const sl_lint_ctx *ctx, sl_findings *out, const sl_resolved *
                       "active mesh axis, while the model's batch is split over %s",
                    t->spec->name, b, t->dims[b].logical, axes));
     f->key = sl_sprintf(a, "SL002:%s", t->spec->name);
+    f->loc_label = sl_sprintf(a, "the rule of batch dim %d", b);
     sl_finding_note(a, f, sl_sprintf(a, "%s gives dim %d only axes of size 1 on this mesh.",
                                      sl_describe_rule(a, given), b));
     sl_finding_note(a, f, "Consequence: each device stores and computes the whole tensor "

@@ -168,6 +168,7 @@ static void check(const sl_lint_ctx *ctx, sl_findings *out)
     const char *msg = message(&w);
     sl_finding *f = sl_findings_add(ctx->arena, out, &sl_rule_sl003, SL_LEVEL_ERROR, e->loc, msg);
     f->key = sl_sprintf(ctx->arena, "SL003:%s", msg);
+    f->loc_label = "the setting at fault";
     f->related = scratch.related;
     f->nrelated = scratch.nrelated;
     sl_finding_note(ctx->arena, f, "MaxText stops with this error when it builds the mesh, "

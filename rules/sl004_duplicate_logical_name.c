@@ -41,6 +41,7 @@ static void check(const sl_lint_ctx *ctx, sl_findings *out)
         sl_finding *f = sl_findings_add(ctx->arena, out, &sl_rule_sl004, SL_LEVEL_ERROR,
                                         e->spec->loc, msg);
         f->key = sl_sprintf(ctx->arena, "SL004:%s", msg);
+        f->loc_label = "the spec";
     }
 }
 

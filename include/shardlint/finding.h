@@ -59,6 +59,8 @@ typedef struct {
     size_t nrelated;
     sl_fix *fixes;
     size_t nfixes;
+    const char *loc_label;     /* what loc is, for when a launch moves the finding
+                                  to its own word ("the rule that takes 'expert'") */
     const char *key;           /* stable identity (for fingerprints, dedup) */
     const char *scenario;      /* e.g. "expert-parallel probe", or NULL */
 } sl_finding;

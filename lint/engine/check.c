@@ -26,6 +26,40 @@ static const char *identity(sl_arena *a, const sl_finding *f)
                       sl_loc_str(f->loc, where, sizeof where));
 }
 
+static bool in_file(sl_loc l, const char *file)
+{
+    return l.file && strcmp(l.file, file) == 0;
+}
+
+/* A finding a launch causes is reported in the launch's script, at the word
+ * that makes it happen (the first of its locations in the script), else at
+ * the launch's config word; where the rule put it becomes a related
+ * location. So each launch with a problem is its own finding, in the file a
+ * pull request or an editor is looking at. */
+static void locate_at_launch(sl_arena *a, sl_finding *f, const target *t)
+{
+    if (!t->script || in_file(f->loc, t->script))
+        return;
+    sl_loc at = t->launch_at;
+    size_t k = f->nrelated;
+    for (size_t i = 0; i < f->nrelated && k == f->nrelated; i++)
+        if (in_file(f->related[i].loc, t->script))
+            k = i;
+    if (k < f->nrelated) {
+        at = f->related[k].loc;
+        memmove(&f->related[k], &f->related[k + 1], (f->nrelated - k - 1) * sizeof *f->related);
+        f->nrelated--;
+    }
+    sl_loc was = f->loc;
+    f->loc = at;
+    if (sl_loc_is_set(was)) {
+        f->related = sl_array_concat(a, &(sl_related){was, f->loc_label ? f->loc_label
+                                                                         : "where the rule reports it"},
+                                     1, f->related, f->nrelated, sizeof *f->related);
+        f->nrelated++;
+    }
+}
+
 typedef struct {
     sl_session *s;
     const sl_check_opts *o;
@@ -34,14 +68,15 @@ typedef struct {
     bool many;                /* more than one target: findings say which */
 } run;
 
-static void keep(run *x, sl_arena *scratch, const sl_findings *from, const char *label)
+static void keep(run *x, sl_arena *scratch, const sl_findings *from, const target *t)
 {
     sl_arena *a = session_arena(x->s);
     size_t at;
     for (size_t i = 0; i < from->n; i++) {
-        const sl_finding *f = from->items[i];
+        sl_finding *f = from->items[i];
         if (x->o->keep_rule && !x->o->keep_rule(f->rule, x->o->keep_ctx))
             continue;
+        locate_at_launch(scratch, f, t);
         const char *id = identity(scratch, f);
         if (f->key && sl_strmap_get(&x->seen, id, &at))
             continue;
@@ -49,7 +84,7 @@ static void keep(run *x, sl_arena *scratch, const sl_findings *from, const char 
         if (f->key)
             sl_strmap_put(a, &x->seen, sl_strdup(a, id), x->r->findings.n);
         if (x->many)
-            sl_finding_note(a, copy, sl_sprintf(a, "Linted as: %s.", label));
+            sl_finding_note(a, copy, sl_sprintf(a, "Linted as: %s.", t->label));
         sl_findings_push(a, &x->r->findings, copy);
     }
 }
@@ -66,7 +101,7 @@ static void lint_target(run *x, target *t)
     } else {
         if (x->o->latent)
             sl_lint_probe_expert(x->s, scratch, &t->scenario, &res, &res.findings);
-        keep(x, scratch, &res.findings, t->label);
+        keep(x, scratch, &res.findings, t);
     }
     sl_arena_free(scratch);
 }

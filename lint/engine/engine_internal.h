@@ -39,6 +39,8 @@ typedef struct {
     const char *label;        /* "the launch at run.sh:12:1", "base.yml model_name=x" */
     const char *config_path;  /* the entry config (finds the model code) */
     sl_scenario scenario;
+    const char *script;       /* a launch's script, NULL for a config */
+    sl_loc launch_at;         /* a launch's config word (or its python word) */
 } target;
 
 /* Paths -> targets, in the session's arena. Input errors and warnings go

@@ -98,6 +98,7 @@ sl_finding *sl_finding_copy(sl_arena *a, const sl_finding *f)
     c->loc = loc_copy(a, f->loc);
     c->message = sl_strdup(a, f->message);
     c->key = sl_strdup(a, f->key);
+    c->loc_label = sl_strdup(a, f->loc_label);
     c->scenario = sl_strdup(a, f->scenario);
     c->notes = sl_alloc(a, (f->nnotes + 1) * sizeof *c->notes);
     for (size_t i = 0; i < f->nnotes; i++)

@@ -109,6 +109,8 @@ static void add_launch(collector *c, const sl_launch *l)
     }
     char at[1024];
     t->label = sl_sprintf(a, "the launch at %s", sl_loc_str(l->loc, at, sizeof at));
+    t->script = l->loc.file;
+    t->launch_at = l->config_loc.file ? l->config_loc : l->loc;
     target_overrides(c, t, l->ov, l->nov);
     sl_vec_push(a, c->targets, t);
 }
