@@ -112,3 +112,17 @@ Test(engine, session_text_overlays_the_disk)
     unlink(base);
     rmdir(dir);
 }
+
+Test(engine, tree_of_a_checkout)
+{
+    sl_session *s = sl_session_new();
+    const sl_tree *t = sl_session_tree(s, fixture("checkout/src/maxtext/configs/models"));
+    cr_assert_not_null(t);
+    cr_expect_eq(t->layout, SL_LAYOUT_SRC);
+    cr_expect(sl_path_has_suffix(t->root, "fixtures/checkout"), "%s", t->root);
+    cr_expect(sl_path_has_suffix(t->configs, "checkout/src/maxtext/configs"), "%s", t->configs);
+    cr_expect_eq(sl_session_tree(s, fixture("checkout/tests/end_to_end/gpu/mixtral/train.sh")), t,
+                 "one tree per checkout");
+    cr_expect_null(sl_session_tree(s, fixture("scan/carriers.py")));
+    sl_session_free(s);
+}

@@ -40,6 +40,7 @@ typedef struct {
     size_t npatches;
     const char *probe;             /* name of a probe scenario, or NULL */
     bool verify_fixes;             /* off inside a fix's own re-lint */
+    const sl_tree *tree;           /* the checkout the entry is in, or NULL */
 } sl_scenario;
 
 typedef struct {
@@ -62,6 +63,11 @@ void sl_session_free(sl_session *s);
  * copied; text NULL removes the overlay. Paths are compared by their real
  * path when the file exists, else by their absolute form. */
 void sl_session_set_text(sl_session *s, const char *path, const char *text, size_t len);
+
+/* The MaxText checkout a file or folder is in (the nearest ancestor holding
+ * src/maxtext/configs/base.yml, src/MaxText/configs/base.yml or
+ * MaxText/configs/base.yml), read once per session; NULL when none. */
+const sl_tree *sl_session_tree(sl_session *s, const char *path);
 
 /* Loads, resolves and runs every rule, then verifies the fixes the rules
  * offered. Everything is allocated in `a` (the target's scratch arena);

@@ -240,6 +240,39 @@ const sl_site *sl_catalog_find(const char *id);
  * "is false", for messages such as "capacity_factor > 0". */
 const char *sl_cond_op_str(sl_cond_op op);
 
+/* ---- the MaxText checkout a config belongs to ------------------------------
+ * MaxText kept its package in three places over its history, and what its
+ * config code refuses changed over time; rules that depend on the version
+ * read the tree's own code (as text: nothing is imported or run). */
+
+typedef enum {
+    SL_LAYOUT_NONE,          /* not in a MaxText checkout */
+    SL_LAYOUT_MAXTEXT,       /* MaxText/configs (until 2025-09) */
+    SL_LAYOUT_SRC_UPPER,     /* src/MaxText/configs (2025-09 to 2026-02) */
+    SL_LAYOUT_SRC            /* src/maxtext/configs (since 2026-02) */
+} sl_layout;
+
+/* One file of the tree's config code and its text. */
+typedef struct {
+    const char *path;
+    const char *text;
+    size_t len;
+} sl_tree_file;
+
+typedef struct sl_tree {
+    sl_layout layout;
+    const char *root;        /* the checkout: the folder holding MaxText/ or src/ */
+    const char *package;     /* root/MaxText, root/src/MaxText or root/src/maxtext */
+    const char *configs;     /* package/configs */
+    /* pyconfig.py and configs/types.py, whichever the tree has */
+    const sl_tree_file *code;
+    size_t ncode;
+} sl_tree;
+
+/* The file of the tree's config code whose path ends with `tail`
+ * ("pyconfig.py", "configs/types.py"), NULL when the tree has none. */
+const sl_tree_file *sl_tree_code(const sl_tree *t, const char *tail);
+
 /* ---- words for findings ------------------------------------------------------ */
 
 const char *sl_describe_loc(sl_arena *a, sl_loc loc);

@@ -23,6 +23,7 @@ typedef struct {
     size_t nspec_errors;
     const sl_site_loc *site_locs;    /* where scanned code writes catalog sites */
     size_t nsite_locs;
+    const sl_tree *tree;             /* the checkout, or NULL for a config outside one */
     bool offer_fixes;                /* off inside a fix's own re-lint */
 } sl_lint_ctx;
 

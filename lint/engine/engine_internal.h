@@ -17,6 +17,10 @@ const char *session_intern(sl_session *s, const char *text);
 /* The session's own arena, for what lives as long as it does. */
 sl_arena *session_arena(sl_session *s);
 
+/* The session's tree for a checkout root, zeroed the first time it is asked
+ * for (tree.c fills it in). */
+sl_tree *session_tree_cached(sl_session *s, const char *root);
+
 /* Model code scanned from one folder, and what it means for the catalog:
  * sites the catalog knows give those sites their exact location; the others
  * are specs of their own. Scanned and matched once per session. */

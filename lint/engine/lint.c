@@ -96,6 +96,7 @@ static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
         .nspec_errors = errors->n,
         .site_locs = s->site_locs,
         .nsite_locs = s->nsite_locs,
+        .tree = s->tree,
         .offer_fixes = s->verify_fixes,
     };
     for (size_t i = 0; i < sl_rule_count; i++)

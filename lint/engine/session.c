@@ -55,6 +55,8 @@ struct sl_session {
     sl_vec sources_v;          /* session_source * */
     sl_strmap interned;
     sl_vec interned_v;
+    sl_strmap tree_at;         /* checkout root -> index into trees */
+    sl_vec trees;              /* sl_tree * */
     sl_strmap overlay_at;      /* overlay_key -> index into overlays */
     sl_vec overlays;           /* overlay * */
     sl_vec retired;            /* sl_arena * replaced by reloads */
@@ -274,6 +276,17 @@ int session_chain(sl_session *s, const char *entry, const sl_config_chain **out,
     }
     *out = &c->chain;
     return 0;
+}
+
+sl_tree *session_tree_cached(sl_session *s, const char *root)
+{
+    size_t at;
+    if (sl_strmap_get(&s->tree_at, root, &at))
+        return s->trees.items[at];
+    sl_tree *t = sl_alloc(s->arena, sizeof *t);
+    sl_strmap_put(s->arena, &s->tree_at, session_intern(s, root), s->trees.n);
+    sl_vec_push(s->arena, &s->trees, t);
+    return t;
 }
 
 int session_source_get(sl_session *s, const char *dir, session_source **out, sl_err *err)

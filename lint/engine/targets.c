@@ -25,6 +25,7 @@ static target *target_new(collector *c, const char *entry)
     t->scenario.devices = c->o->devices;
     t->scenario.slices = c->o->slices;
     t->scenario.verify_fixes = c->o->verify_fixes;
+    t->scenario.tree = sl_session_tree(c->s, entry);
     return t;
 }
 

@@ -1,0 +1,86 @@
+/* The MaxText checkout a path is in, found by the three places MaxText has
+ * kept its configs folder, with the text of its config code. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_internal.h"
+
+/* Where each layout keeps its package, newest first. */
+static const struct {
+    sl_layout layout;
+    const char *package;
+} layouts[] = {
+    {SL_LAYOUT_SRC, "src/maxtext"},
+    {SL_LAYOUT_SRC_UPPER, "src/MaxText"},
+    {SL_LAYOUT_MAXTEXT, "MaxText"},
+};
+
+/* The files that define what a tree's config accepts and refuses. */
+static const char *const code_files[] = {"pyconfig.py", "configs/pyconfig.py", "configs/types.py"};
+
+const sl_tree_file *sl_tree_code(const sl_tree *t, const char *tail)
+{
+    for (size_t i = 0; t && i < t->ncode; i++)
+        if (sl_path_has_suffix(t->code[i].path, tail))
+            return &t->code[i];
+    return NULL;
+}
+
+static void read_code(sl_arena *a, sl_tree *t)
+{
+    size_t n = sizeof code_files / sizeof *code_files;
+    sl_tree_file *code = sl_alloc(a, n * sizeof *code);
+    for (size_t i = 0; i < n; i++) {
+        const char *path = sl_path_join(a, t->package, code_files[i]);
+        char *text;
+        size_t len;
+        sl_err ignored;
+        if (sl_file_read(path, SL_SCAN_MAX_FILE, (sl_loc){0}, &text, &len, &ignored) != 0)
+            continue;
+        code[t->ncode++] = (sl_tree_file){path, sl_strndup(a, text, len), len};
+        free(text);
+    }
+    t->code = code;
+}
+
+/* The checkout root at or above dir, and its layout. */
+static bool find_root(sl_arena *a, const char *dir, const char **root, sl_layout *layout,
+                      const char **package)
+{
+    for (const char *d = dir; d && *d;) {
+        for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+            const char *pkg = sl_path_join(a, d, layouts[i].package);
+            if (sl_is_file(sl_path_join(a, pkg, "configs/base.yml"))) {
+                *root = d;
+                *layout = layouts[i].layout;
+                *package = pkg;
+                return true;
+            }
+        }
+        if (strcmp(d, "/") == 0)
+            break;
+        d = sl_path_dir(a, d);
+    }
+    return false;
+}
+
+const sl_tree *sl_session_tree(sl_session *s, const char *path)
+{
+    sl_arena *a = session_arena(s);
+    const char *real = sl_path_real(a, path);
+    if (!real)
+        return NULL;
+    const char *root, *package;
+    sl_layout layout;
+    if (!find_root(a, sl_is_dir(real) ? real : sl_path_dir(a, real), &root, &layout, &package))
+        return NULL;
+    sl_tree *t = session_tree_cached(s, root);
+    if (t->root)
+        return t;
+    t->root = session_intern(s, root);
+    t->layout = layout;
+    t->package = session_intern(s, package);
+    t->configs = session_intern(s, sl_path_join(a, package, "configs"));
+    read_code(a, t);
+    return t;
+}
