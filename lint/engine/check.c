@@ -5,18 +5,6 @@
 #include "engine_internal.h"
 #include "shardlint/rule.h"
 
-void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e)
-{
-    sl_arena *a = session_arena(s);
-    sl_problem *p = sl_alloc(a, sizeof *p);
-    p->level = level;
-    p->loc = e->loc;
-    p->loc.file = session_intern(s, e->loc.file);
-    p->message = sl_strdup(a, e->msg);
-    sl_vec_push(a, &r->problems, p);
-    r->nerrors += level == SL_LEVEL_ERROR;
-}
-
 /* A directory lints base.yml with many models, and they share the findings
  * base.yml causes: each is kept once, by rule, key and location. */
 static const char *identity(sl_arena *a, const sl_finding *f)

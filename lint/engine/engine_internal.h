@@ -30,13 +30,14 @@ typedef struct {
     size_t nsite_locs;
     sl_spec *specs;
     size_t nspecs;
+    bool scanned;
     const sl_spec *user_specs;  /* the --specs that with_user was made with */
     sl_spec *with_user;         /* --specs, then specs */
 } session_source;
 
-int session_source_get(sl_session *s, const char *dir, session_source **out, sl_err *err);
-/* Scans src->dir and matches its sites to the catalog (sources.c). */
-int sources_scan(sl_session *s, session_source *src, sl_err *err);
+/* The session's slot for a folder's scan, zeroed the first time it is asked
+ * for (sources.c fills it in). */
+session_source *session_source_slot(sl_session *s, const char *dir);
 
 /* One thing to lint: a scenario and how it reads in findings. */
 typedef struct {
@@ -55,10 +56,6 @@ void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_
  * then the scanned sites (from --source, else from the checkout its config
  * is in). -1 with err when a --source folder cannot be scanned. */
 int sources_apply(sl_session *s, const sl_check_opts *o, target *t, sl_err *err);
-
-/* Fix verification: each fix a rule asked to verify is linted again with its
- * change applied; identical changes share one re-lint. */
-void verify_fixes(sl_session *s, sl_arena *a, const sl_scenario *sc, const sl_findings *found);
 
 /* Adds a problem (copied) to the report. */
 void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e);

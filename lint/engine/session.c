@@ -289,19 +289,26 @@ sl_tree *session_tree_cached(sl_session *s, const char *root)
     return t;
 }
 
-int session_source_get(sl_session *s, const char *dir, session_source **out, sl_err *err)
+session_source *session_source_slot(sl_session *s, const char *dir)
 {
     size_t at;
-    if (sl_strmap_get(&s->source_at, dir, &at)) {
-        *out = s->sources_v.items[at];
-        return 0;
-    }
+    if (sl_strmap_get(&s->source_at, dir, &at))
+        return s->sources_v.items[at];
     session_source *src = sl_alloc(s->arena, sizeof *src);
     src->dir = session_intern(s, dir);
-    if (sources_scan(s, src, err) != 0)
-        return -1;
     sl_strmap_put(s->arena, &s->source_at, src->dir, s->sources_v.n);
     sl_vec_push(s->arena, &s->sources_v, src);
-    *out = src;
-    return 0;
+    return src;
+}
+
+void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e)
+{
+    sl_arena *a = session_arena(s);
+    sl_problem *p = sl_alloc(a, sizeof *p);
+    p->level = level;
+    p->loc = e->loc;
+    p->loc.file = session_intern(s, e->loc.file);
+    p->message = sl_strdup(a, e->msg);
+    sl_vec_push(a, &r->problems, p);
+    r->nerrors += level == SL_LEVEL_ERROR;
 }

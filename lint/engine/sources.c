@@ -88,7 +88,7 @@ static void site_paths(sl_session *s, const char *dir, sl_py_site *p)
 
 /* Every string literal counts as a name here; each lint run keeps the specs
  * that name something its own rules know (see sl_lint_specs). */
-int sources_scan(sl_session *s, session_source *src, sl_err *err)
+static int sources_scan(sl_session *s, session_source *src, sl_err *err)
 {
     sl_arena *a = session_arena(s);
     sl_vec sites = {0};
@@ -108,6 +108,21 @@ int sources_scan(sl_session *s, session_source *src, sl_err *err)
     return 0;
 }
 
+/* A folder's scan, made the first time a target asks for it. A folder that
+ * cannot be scanned is tried again next time. */
+static int source_get(sl_session *s, const char *dir, session_source **out, sl_err *err)
+{
+    session_source *src = session_source_slot(s, dir);
+    if (!src->scanned) {
+        src->nsite_locs = src->nspecs = 0;
+        if (sources_scan(s, src, err) != 0)
+            return -1;
+        src->scanned = true;
+    }
+    *out = src;
+    return 0;
+}
+
 /* The folders a target's model code comes from: --source, else the
  * checkout its config is in (a checkout that cannot be scanned gives none). */
 static int source_dirs(sl_session *s, const sl_check_opts *o, const target *t, sl_vec *dirs,
@@ -116,7 +131,7 @@ static int source_dirs(sl_session *s, const sl_check_opts *o, const target *t, s
     sl_arena *a = session_arena(s);
     session_source *src;
     for (size_t i = 0; i < o->nsources; i++) {
-        if (session_source_get(s, o->sources[i], &src, err) != 0)
+        if (source_get(s, o->sources[i], &src, err) != 0)
             return -1;
         sl_vec_push(a, dirs, (void *)src);
     }
@@ -124,7 +139,7 @@ static int source_dirs(sl_session *s, const sl_check_opts *o, const target *t, s
         return 0;
     const char *found = sl_scan_find_source(a, t->config_path);
     sl_err ignored;
-    if (found && session_source_get(s, found, &src, &ignored) == 0)
+    if (found && source_get(s, found, &src, &ignored) == 0)
         sl_vec_push(a, dirs, (void *)src);
     return 0;
 }
