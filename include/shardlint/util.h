@@ -27,6 +27,9 @@ char *sl_strndup(sl_arena *a, const char *s, size_t n);
 char *sl_sprintf(sl_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Bytes the arena holds from the system, for the benchmark and tests. */
 size_t sl_arena_size(const sl_arena *a);
+/* Frees `child` when `parent` is freed: for work done in arenas of its own
+ * (one per thread) whose results the parent's owner keeps. */
+void sl_arena_adopt(sl_arena *parent, sl_arena *child);
 
 /* A growable array of pointers, allocated in an arena. */
 typedef struct {

@@ -729,35 +729,6 @@ int sl_scan_py_file(sl_arena *a, const char *path, const char *display_path,
     return scan_file_set(a, path, display_path ? display_path : path, &names, sites, err);
 }
 
-typedef struct {
-    sl_arena *a;
-    const name_set *names;
-    sl_vec *sites;
-    sl_err *err;
-} dir_ctx;
-
-static int dir_file(void *ctx, const sl_walk_entry *e)
-{
-    dir_ctx *d = ctx;
-    if (e->error) {
-        sl_err_set(d->err, (sl_loc){.file = e->path}, "cannot read directory %s: %s", e->path,
-                   strerror(e->error));
-        return -1;
-    }
-    if (!S_ISREG(e->st->st_mode) || !sl_path_has_suffix(e->rel, ".py"))
-        return 0;
-    return scan_file_set(d->a, e->path, sl_strdup(d->a, e->rel), d->names, d->sites, d->err);
-}
-
-int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_t nknown,
-                   sl_vec *sites, sl_err *err)
-{
-    name_set names;
-    names_init(a, &names, known, nknown);
-    dir_ctx d = {a, &names, sites, err};
-    return sl_walk(dir, dir_file, &d, err);
-}
-
 /* ---- sites and the catalog ---------------------------------------------- */
 
 const char *sl_scan_find_source(sl_arena *a, const char *config_path)

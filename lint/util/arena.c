@@ -17,6 +17,8 @@ typedef struct arena_block {
 struct sl_arena {
     arena_block *head;
     size_t bytes;
+    sl_arena *children;     /* adopted arenas, freed with this one */
+    sl_arena *next_child;
 };
 
 static void *arena_oom(void)
@@ -35,6 +37,10 @@ void sl_arena_free(sl_arena *a)
 {
     if (!a)
         return;
+    for (sl_arena *c = a->children, *next; c; c = next) {
+        next = c->next_child;
+        sl_arena_free(c);
+    }
     arena_block *b = a->head;
     while (b) {
         arena_block *next = b->next;
@@ -139,4 +145,10 @@ void *sl_array_concat(sl_arena *a, const void *x, size_t nx, const void *y, size
     if (ny)
         memcpy(out + nx * size, y, ny * size);
     return out;
+}
+
+void sl_arena_adopt(sl_arena *parent, sl_arena *child)
+{
+    child->next_child = parent->children;
+    parent->children = child;
 }
