@@ -69,6 +69,13 @@ void sl_session_set_text(sl_session *s, const char *path, const char *text, size
  * MaxText/configs/base.yml), read once per session; NULL when none. */
 const sl_tree *sl_session_tree(sl_session *s, const char *path);
 
+/* Frees the parsed files and chains that reloads replaced. A lint result
+ * points into the files it was built from, so call this only when no
+ * sl_lint_result of the session is in use; reports hold copies and stay
+ * valid. A long-lived session (an editor's) calls it after each round of
+ * checks, or its memory grows with every edit. */
+void sl_session_trim(sl_session *s);
+
 /* Loads, resolves and runs every rule, then verifies the fixes the rules
  * offered. Everything is allocated in `a` (the target's scratch arena);
  * parsed files come from the session. -1 with err on input errors. */
@@ -103,6 +110,10 @@ typedef struct {
     size_t nsources;
     bool latent;
     bool verify_fixes;
+    /* A YAML path is a target only when it is an entry config (base.yml, a
+     * models/ file, a file with base_config), as in a directory: an editor
+     * names every YAML file it opens. */
+    bool entries_only;
     /* Which rules' findings are kept; NULL keeps every rule. */
     bool (*keep_rule)(const struct sl_rule_def *rule, void *ctx);
     void *keep_ctx;
@@ -116,19 +127,34 @@ typedef struct {
     const char *message;
 } sl_problem;
 
-/* What a check found, in the session's memory. */
+/* What a check found, in memory of its own (sl_report_free releases it). */
 typedef struct {
+    sl_arena *arena;
     sl_findings findings;          /* each once, in the order found */
     sl_vec problems;               /* sl_problem *, in the order met */
     size_t nerrors;                /* problems at level error */
     size_t ntargets;
     size_t nfailed;                /* targets that did not load */
+    /* Every file the check read (configs, model files, scripts; not the
+     * scanned model code), each once as the engine named it: what a later
+     * check must redo when one of them changes. */
+    sl_vec files;                  /* const char * */
+    sl_strmap files_at;
 } sl_report;
+
+void sl_report_free(sl_report *r);
 
 /* Lints every target the paths name. A target that cannot be linted is an
  * error of the report and the others are still linted. Returns 0; -1 when
  * no target could be collected at all (the errors say why). */
 int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out);
+
+/* Each target the paths name, linted without fix verification, handed to
+ * fn with its label ("the launch at run.sh:12:1") before its scratch memory
+ * is released. Targets that cannot be linted are problems of the report. */
+typedef void (*sl_target_fn)(void *ctx, const char *label, const sl_lint_result *r);
+void sl_session_each(sl_session *s, const sl_check_opts *o, sl_target_fn fn, void *ctx,
+                     sl_report *out);
 
 /* `resolve`: the one target the paths name, linted without fix
  * verification, its result in `a`. Returns 0; 1 when the paths do not name
@@ -138,7 +164,8 @@ int sl_session_resolve(sl_session *s, const sl_check_opts *o, sl_arena *a,
                        sl_lint_result *out, sl_report *report);
 
 /* Drops findings disabled by `# shardlint: disable=ID` on their line or the
- * line above, or `# shardlint: disable-file=ID` anywhere in their file. */
-void sl_suppress(sl_arena *a, sl_findings *f);
+ * line above, or `# shardlint: disable-file=ID` anywhere in their file, as
+ * the session reads it (an unsaved buffer counts). */
+void sl_suppress(sl_session *s, sl_arena *a, sl_findings *f);
 
 #endif

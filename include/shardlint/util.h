@@ -129,6 +129,14 @@ char *sl_path_real(sl_arena *a, const char *path);
  * file or a folder) that holds a .git entry; NULL when there is none. */
 char *sl_path_repo_root(sl_arena *a, const char *start);
 
+/* Percent-encodes all but unreserved characters and '/'. */
+char *sl_uri_encode(sl_arena *a, const char *path);
+/* "file:///abs/path", encoded. */
+char *sl_uri_of_path(sl_arena *a, const char *path);
+/* The path of a file: URI (empty or localhost authority), decoded; NULL for
+ * any other URI. */
+char *sl_uri_path(sl_arena *a, const char *uri);
+
 bool sl_is_file(const char *path);   /* a regular file, symlinks followed */
 bool sl_is_dir(const char *path);
 

@@ -152,16 +152,18 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
     sl_cli_problems(err, &r);
     sl_findings *all = &r.findings;
     if (rc != 0 || (r.nfailed && r.nfailed == r.ntargets)) {
+        sl_report_free(&r);
         sl_session_free(s);
         return 2;
     }
-    sl_suppress(a, all);
+    sl_suppress(s, a, all);
     sl_findings_sort(all);
     rc = o->fix ? fix_files(a, all, err) : 0;
     if (rc == 0)
         rc = write_output(o, all, out, err);
     if (rc == 0)
         rc = r.nerrors ? 2 : exit_status(o, all);
+    sl_report_free(&r);
     sl_session_free(s);
     return rc;
 }

@@ -44,6 +44,7 @@ int sl_cli_resolve(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
             sl_emit_resolve_text(out, &r);
         rc = fflush(out) != 0 || ferror(out) ? sl_cli_stdout_error(err) : report_errors(&r, err);
     }
+    sl_report_free(&report);
     sl_session_free(s);
     return rc;
 }

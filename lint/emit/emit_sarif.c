@@ -17,25 +17,6 @@ typedef struct {
     size_t nrules;
 } sarif_ctx;
 
-/* RFC 3986: everything but unreserved characters and the path separator
- * is percent-encoded. */
-static char *uri_encode(sl_arena *a, const char *path)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *s = sl_alloc(a, strlen(path) * 3 + 1), *p = s;
-    for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
-        if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
-            strchr("-._~/", *c)) {
-            *p++ = (char)*c;
-        } else {
-            *p++ = '%';
-            *p++ = hex[*c >> 4];
-            *p++ = hex[*c & 0xf];
-        }
-    }
-    return s;
-}
-
 static cJSON *text_obj(const char *text)
 {
     cJSON *o = cJSON_CreateObject();
@@ -50,9 +31,9 @@ static cJSON *artifact_location(const sarif_ctx *c, const char *file)
     cJSON *o = cJSON_CreateObject();
     char *rel = sl_path_relative(c->a, file, c->o->base_dir);
     if (rel[0] == '/') {
-        cJSON_AddStringToObject(o, "uri", sl_sprintf(c->a, "file://%s", uri_encode(c->a, rel)));
+        cJSON_AddStringToObject(o, "uri", sl_uri_of_path(c->a, rel));
     } else {
-        cJSON_AddStringToObject(o, "uri", uri_encode(c->a, rel));
+        cJSON_AddStringToObject(o, "uri", sl_uri_encode(c->a, rel));
         cJSON_AddStringToObject(o, "uriBaseId", "%SRCROOT%");
     }
     return o;

@@ -58,7 +58,7 @@ typedef struct {
 
 static void keep(run *x, sl_arena *scratch, const sl_findings *from, const target *t)
 {
-    sl_arena *a = session_arena(x->s);
+    sl_arena *a = x->r->arena;
     size_t at;
     for (size_t i = 0; i < from->n; i++) {
         sl_finding *f = from->items[i];
@@ -77,16 +77,25 @@ static void keep(run *x, sl_arena *scratch, const sl_findings *from, const targe
     }
 }
 
+/* Lints one target in scratch memory; false, with the error in the report,
+ * when it cannot be linted. */
+static bool target_lint(sl_session *s, const sl_check_opts *o, target *t, sl_arena *scratch,
+                        sl_lint_result *res, sl_report *r)
+{
+    sl_err e;
+    if (sources_apply(s, r->arena, o, t, &e) == 0 &&
+        sl_lint_run(s, scratch, &t->scenario, res, &e) == 0)
+        return true;
+    report_problem(s, r, SL_LEVEL_ERROR, &e);
+    r->nfailed++;
+    return false;
+}
+
 static void lint_target(run *x, target *t)
 {
     sl_arena *scratch = sl_arena_new();
     sl_lint_result res;
-    sl_err e;
-    if (sources_apply(x->s, x->o, t, &e) != 0 ||
-        sl_lint_run(x->s, scratch, &t->scenario, &res, &e) != 0) {
-        report_problem(x->s, x->r, SL_LEVEL_ERROR, &e);
-        x->r->nfailed++;
-    } else {
+    if (target_lint(x->s, x->o, t, scratch, &res, x->r)) {
         if (x->o->latent)
             sl_lint_probe_expert(x->s, scratch, &t->scenario, &res, &res.findings);
         keep(x, scratch, &res.findings, t);
@@ -94,34 +103,64 @@ static void lint_target(run *x, target *t)
     sl_arena_free(scratch);
 }
 
+/* A new report, and its targets: the files read from here on are its
+ * dependencies. */
+static void report_start(sl_session *s, const sl_check_opts *o, sl_report *r, sl_vec *targets)
+{
+    memset(r, 0, sizeof *r);
+    r->arena = sl_arena_new();
+    session_reading(s, r);
+    memset(targets, 0, sizeof *targets);
+    targets_collect(s, o, targets, r);
+}
+
+void sl_report_free(sl_report *r)
+{
+    sl_arena_free(r->arena);
+    memset(r, 0, sizeof *r);
+}
+
 int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out)
 {
-    memset(out, 0, sizeof *out);
-    sl_vec targets = {0};
-    targets_collect(s, o, &targets, out);
+    sl_vec targets;
+    report_start(s, o, out, &targets);
     run x = {.s = s, .o = o, .r = out, .many = targets.n > 1};
     out->ntargets = targets.n;
     for (size_t i = 0; i < targets.n; i++)
         lint_target(&x, targets.items[i]);
+    session_reading(s, NULL);
     return targets.n || !out->nerrors ? 0 : -1;
+}
+
+void sl_session_each(sl_session *s, const sl_check_opts *o, sl_target_fn fn, void *ctx,
+                     sl_report *out)
+{
+    sl_vec targets;
+    report_start(s, o, out, &targets);
+    out->ntargets = targets.n;
+    for (size_t i = 0; i < targets.n; i++) {
+        target *t = targets.items[i];
+        t->scenario.verify_fixes = false;
+        sl_arena *scratch = sl_arena_new();
+        sl_lint_result res;
+        if (target_lint(s, o, t, scratch, &res, out))
+            fn(ctx, t->label, &res);
+        sl_arena_free(scratch);
+    }
+    session_reading(s, NULL);
 }
 
 int sl_session_resolve(sl_session *s, const sl_check_opts *o, sl_arena *a, sl_lint_result *out,
                        sl_report *report)
 {
-    memset(report, 0, sizeof *report);
-    sl_vec targets = {0};
-    targets_collect(s, o, &targets, report);
+    sl_vec targets;
+    report_start(s, o, report, &targets);
+    session_reading(s, NULL);
     if (report->nerrors)
         return -1;
     if (targets.n != 1)
         return 1;
     target *t = targets.items[0];
     t->scenario.verify_fixes = false;
-    sl_err e;
-    if (sources_apply(s, o, t, &e) != 0 || sl_lint_run(s, a, &t->scenario, out, &e) != 0) {
-        report_problem(s, report, SL_LEVEL_ERROR, &e);
-        return -1;
-    }
-    return 0;
+    return target_lint(s, o, t, a, out, report) ? 0 : -1;
 }

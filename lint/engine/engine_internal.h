@@ -14,6 +14,15 @@ int session_chain(sl_session *s, const char *entry, const sl_config_chain **out,
 /* A string that lives as long as the session, one copy per distinct text. */
 const char *session_intern(sl_session *s, const char *text);
 
+/* What the session reads for a file: its overlay's text, else the file on
+ * disk. As sl_file_read: 0, 1 when larger than max, -1; *buf malloc'd. */
+int session_read(sl_session *s, const char *path, size_t max, char **buf, size_t *len,
+                 sl_err *err);
+/* Whether an overlay stands for the file. */
+bool session_has_text(sl_session *s, const char *path);
+/* Files read from now on are listed in r->files; NULL stops the listing. */
+void session_reading(sl_session *s, sl_report *r);
+
 /* The session's own arena, for what lives as long as it does. */
 sl_arena *session_arena(sl_session *s);
 
@@ -48,14 +57,15 @@ typedef struct {
     sl_loc launch_at;         /* a launch's config word (or its python word) */
 } target;
 
-/* Paths -> targets, in the session's arena. Input errors and warnings go
+/* Paths -> targets, in the report's arena. Input errors and warnings go
  * to the report; the walk goes on past them. */
 void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_report *r);
 
 /* Gives a target's scenario its specs and catalog-site locations: --specs,
  * then the scanned sites (from --source, else from the checkout its config
- * is in). -1 with err when a --source folder cannot be scanned. */
-int sources_apply(sl_session *s, const sl_check_opts *o, target *t, sl_err *err);
+ * is in), allocated in `a`. -1 with err when a --source folder cannot be
+ * scanned. */
+int sources_apply(sl_session *s, sl_arena *a, const sl_check_opts *o, target *t, sl_err *err);
 
 /* Adds a problem (copied) to the report. */
 void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e);

@@ -60,6 +60,7 @@ struct sl_session {
     sl_strmap overlay_at;      /* overlay_key -> index into overlays */
     sl_vec overlays;           /* overlay * */
     sl_vec retired;            /* sl_arena * replaced by reloads */
+    sl_report *reading;        /* the check in progress: files read are its dependencies */
 };
 
 static file_sig sig_of(const char *path)
@@ -149,9 +150,22 @@ static bool file_fresh(const cached_file *f, const file_sig *sig, const overlay 
     return !f->over && sig_equal(&f->sig, sig);
 }
 
+/* Each file the check in progress reads, once, in its report. */
+static void note_read(sl_session *s, const char *path)
+{
+    sl_report *r = s->reading;
+    size_t at;
+    if (!r || sl_strmap_get(&r->files_at, path, &at))
+        return;
+    const char *copy = session_intern(s, path);
+    sl_strmap_put(r->arena, &r->files_at, copy, r->files.n);
+    sl_vec_push(r->arena, &r->files, (void *)copy);
+}
+
 static cached_file *file_get(sl_session *s, const char *path)
 {
     size_t at;
+    note_read(s, path);
     file_sig sig = sig_of(path);
     const overlay *o = overlay_of(s, path);
     if (sl_strmap_get(&s->file_at, path, &at)) {
@@ -201,6 +215,46 @@ void sl_session_free(sl_session *s)
     for (size_t i = 0; i < s->overlays.n; i++)
         free(((overlay *)s->overlays.items[i])->text);
     sl_arena_free(s->arena);
+}
+
+void sl_session_trim(sl_session *s)
+{
+    for (size_t i = 0; i < s->retired.n; i++)
+        sl_arena_free(s->retired.items[i]);
+    s->retired.n = 0;
+}
+
+int session_read(sl_session *s, const char *path, size_t max, char **buf, size_t *len,
+                 sl_err *err)
+{
+    note_read(s, path);
+    const overlay *o = overlay_of(s, path);
+    if (!o || !o->text)
+        return sl_file_read(path, max, (sl_loc){0}, buf, len, err);
+    if (o->len > max) {
+        sl_err_set(err, (sl_loc){.file = path, .line = 1, .col = 1},
+                   "cannot read: larger than %zu bytes", max);
+        return 1;
+    }
+    *buf = malloc(o->len + 1);
+    if (!*buf) {
+        sl_err_set(err, (sl_loc){.file = path, .line = 1, .col = 1}, "out of memory");
+        return -1;
+    }
+    memcpy(*buf, o->text, o->len + 1);
+    *len = o->len;
+    return 0;
+}
+
+bool session_has_text(sl_session *s, const char *path)
+{
+    const overlay *o = overlay_of(s, path);
+    return o && o->text;
+}
+
+void session_reading(sl_session *s, sl_report *r)
+{
+    s->reading = r;
 }
 
 const sl_config_files *session_files(sl_session *s)
@@ -303,7 +357,7 @@ session_source *session_source_slot(sl_session *s, const char *dir)
 
 void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e)
 {
-    sl_arena *a = session_arena(s);
+    sl_arena *a = r->arena;
     sl_problem *p = sl_alloc(a, sizeof *p);
     p->level = level;
     p->loc = e->loc;

@@ -125,10 +125,9 @@ static int source_get(sl_session *s, const char *dir, session_source **out, sl_e
 
 /* The folders a target's model code comes from: --source, else the
  * checkout its config is in (a checkout that cannot be scanned gives none). */
-static int source_dirs(sl_session *s, const sl_check_opts *o, const target *t, sl_vec *dirs,
-                       sl_err *err)
+static int source_dirs(sl_session *s, sl_arena *a, const sl_check_opts *o, const target *t,
+                       sl_vec *dirs, sl_err *err)
 {
-    sl_arena *a = session_arena(s);
     session_source *src;
     for (size_t i = 0; i < o->nsources; i++) {
         if (source_get(s, o->sources[i], &src, err) != 0)
@@ -148,17 +147,17 @@ static int source_dirs(sl_session *s, const sl_check_opts *o, const target *t, s
  * shares the arrays of its folder rather than copying them: a folder of
  * model code holds about a thousand specs, and a run has hundreds of
  * targets. */
-static void combine(sl_session *s, const sl_check_opts *o, sl_vec *dirs, sl_scenario *sc)
+static void combine(sl_session *s, sl_arena *a, const sl_check_opts *o, sl_vec *dirs,
+                    sl_scenario *sc)
 {
-    sl_arena *a = session_arena(s);
     sc->specs = o->specs;
     sc->nspecs = o->nspecs;
     if (dirs->n == 1) {
         session_source *src = dirs->items[0];
         if (o->nspecs && src->user_specs != o->specs) {
             src->user_specs = o->specs;
-            src->with_user = sl_array_concat(a, o->specs, o->nspecs, src->specs, src->nspecs,
-                                             sizeof *src->specs);
+            src->with_user = sl_array_concat(session_arena(s), o->specs, o->nspecs, src->specs,
+                                             src->nspecs, sizeof *src->specs);
         }
         sc->specs = o->nspecs ? src->with_user : src->specs;
         sc->nspecs = o->nspecs + src->nspecs;
@@ -177,11 +176,11 @@ static void combine(sl_session *s, const sl_check_opts *o, sl_vec *dirs, sl_scen
     }
 }
 
-int sources_apply(sl_session *s, const sl_check_opts *o, target *t, sl_err *err)
+int sources_apply(sl_session *s, sl_arena *a, const sl_check_opts *o, target *t, sl_err *err)
 {
     sl_vec dirs = {0};
-    if (source_dirs(s, o, t, &dirs, err) != 0)
+    if (source_dirs(s, a, o, t, &dirs, err) != 0)
         return -1;
-    combine(s, o, &dirs, &t->scenario);
+    combine(s, a, o, &dirs, &t->scenario);
     return 0;
 }

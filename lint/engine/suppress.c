@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "shardlint/engine.h"
+#include "engine_internal.h"
 #include "shardlint/limits.h"
 #include "shardlint/rule.h"
 
@@ -15,7 +15,7 @@ typedef struct {
     size_t n;
 } file_lines;
 
-static file_lines *lines_load(sl_arena *a, sl_vec *cache, const char *path)
+static file_lines *lines_load(sl_session *s, sl_arena *a, sl_vec *cache, const char *path)
 {
     for (size_t i = 0; i < cache->n; i++) {
         file_lines *fl = cache->items[i];
@@ -28,7 +28,7 @@ static file_lines *lines_load(sl_arena *a, sl_vec *cache, const char *path)
     char *text;
     size_t len;
     sl_err ignored;
-    if (sl_file_read(path, SL_YAML_MAX_BYTES, (sl_loc){0}, &text, &len, &ignored) == 0) {
+    if (session_read(s, path, SL_YAML_MAX_BYTES, &text, &len, &ignored) == 0) {
         for (char *p = text, *nl; p < text + len; p = nl + 1) {
             nl = memchr(p, '\n', (size_t)(text + len - p));
             nl = nl ? nl : text + len;
@@ -79,13 +79,13 @@ static bool suppressed(const file_lines *fl, const sl_finding *f)
     return false;
 }
 
-void sl_suppress(sl_arena *a, sl_findings *f)
+void sl_suppress(sl_session *s, sl_arena *a, sl_findings *f)
 {
     sl_vec cache = {0};
     size_t kept = 0;
     for (size_t i = 0; i < f->n; i++) {
         sl_finding *x = f->items[i];
-        if (x->loc.file && x->loc.line > 0 && suppressed(lines_load(a, &cache, x->loc.file), x))
+        if (x->loc.file && x->loc.line > 0 && suppressed(lines_load(s, a, &cache, x->loc.file), x))
             continue;
         f->items[kept++] = x;
     }

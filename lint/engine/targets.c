@@ -11,6 +11,7 @@
 
 typedef struct {
     sl_session *s;
+    sl_arena *a;              /* the report's */
     const sl_check_opts *o;
     sl_vec *targets;
     sl_report *r;
@@ -18,7 +19,7 @@ typedef struct {
 
 static target *target_new(collector *c, const char *entry)
 {
-    target *t = sl_alloc(session_arena(c->s), sizeof *t);
+    target *t = sl_alloc(c->a, sizeof *t);
     t->config_path = entry;
     t->label = entry;
     t->scenario.entry = entry;
@@ -32,7 +33,7 @@ static target *target_new(collector *c, const char *entry)
 /* The scenario's overrides: the command line's, after any the target has. */
 static void target_overrides(collector *c, target *t, const sl_override *first, size_t nfirst)
 {
-    t->scenario.ov = sl_array_concat(session_arena(c->s), first, nfirst, c->o->ov, c->o->nov,
+    t->scenario.ov = sl_array_concat(c->a, first, nfirst, c->o->ov, c->o->nov,
                                      sizeof *first);
     t->scenario.nov = nfirst + c->o->nov;
 }
@@ -54,12 +55,12 @@ static const char *model_root(sl_arena *a, const char *path)
     return NULL;
 }
 
-static bool has_base_config(const char *path)
+static bool has_base_config(sl_session *s, const char *path)
 {
     char *text;
     size_t len;
     sl_err ignored;
-    if (sl_file_read(path, SL_YAML_MAX_BYTES, (sl_loc){0}, &text, &len, &ignored) != 0)
+    if (session_read(s, path, SL_YAML_MAX_BYTES, &text, &len, &ignored) != 0)
         return false;
     bool found = strncmp(text, "base_config:", 12) == 0 || strstr(text, "\nbase_config:");
     free(text);
@@ -70,8 +71,8 @@ static bool has_base_config(const char *path)
  * entry config, not a model file. */
 static void add_yml(collector *c, const char *path)
 {
-    sl_arena *a = session_arena(c->s);
-    const char *base = has_base_config(path) ? NULL : model_root(a, path);
+    sl_arena *a = c->a;
+    const char *base = has_base_config(c->s, path) ? NULL : model_root(a, path);
     target *t = target_new(c, base ? base : path);
     if (base) {
         const char *name = sl_path_base(path);
@@ -101,7 +102,7 @@ static void warn_unknown(collector *c, const sl_launch *l)
 
 static void add_launch(collector *c, const sl_launch *l)
 {
-    sl_arena *a = session_arena(c->s);
+    sl_arena *a = c->a;
     target *t = target_new(c, session_intern(c->s, sl_path_display(a, l->config)));
     if (!c->o->devices) {
         const char *why;
@@ -118,10 +119,17 @@ static void add_launch(collector *c, const sl_launch *l)
 
 static void add_script(collector *c, const char *path)
 {
-    sl_arena *a = session_arena(c->s);
+    sl_arena *a = c->a;
     sl_vec launches = {0};
+    char *text;
+    size_t len;
     sl_err e;
-    if (sl_scan_sh_file(a, path, sl_scan_find_repo_root(a, path), &launches, &e) != 0) {
+    int rc = session_read(c->s, path, SL_SCAN_MAX_FILE, &text, &len, &e);
+    if (rc == 0) {
+        rc = sl_scan_sh_buf(a, text, len, path, sl_scan_find_repo_root(a, path), &launches, &e);
+        free(text);
+    }
+    if (rc != 0) {
         report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
         return;
     }
@@ -135,10 +143,10 @@ static void add_script(collector *c, const char *path)
 
 /* A YAML file a directory walk lints: base.yml, any models/ file, and any file
  * with a top-level base_config. */
-static bool is_entry_yml(sl_arena *a, const char *path)
+static bool is_entry_yml(collector *c, const char *path)
 {
-    return strcmp(sl_path_base(path), "base.yml") == 0 || model_root(a, path) ||
-           has_base_config(path);
+    return strcmp(sl_path_base(path), "base.yml") == 0 || model_root(c->a, path) ||
+           has_base_config(c->s, path);
 }
 
 static void add_file(collector *c, const char *path, bool walking)
@@ -148,7 +156,7 @@ static void add_file(collector *c, const char *path, bool walking)
         return;
     }
     bool yml = sl_path_has_suffix(path, ".yml") || sl_path_has_suffix(path, ".yaml");
-    if (!walking || (yml && is_entry_yml(session_arena(c->s), path)))
+    if ((!walking && !c->o->entries_only) || (yml && is_entry_yml(c, path)))
         add_yml(c, path);
 }
 
@@ -171,8 +179,14 @@ static void add_path(collector *c, const char *path)
     struct stat st;
     sl_err e;
     if (stat(path, &st) != 0) {
+        int why = errno;
+        /* An editor's buffer for a file not saved yet. */
+        if (session_has_text(c->s, path)) {
+            add_file(c, path, false);
+            return;
+        }
         sl_err_set(&e, (sl_loc){.file = path, .line = 1, .col = 1}, "cannot read: %s",
-                   strerror(errno));
+                   strerror(why));
         report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
     } else if (S_ISDIR(st.st_mode)) {
         sl_walk(path, walk_entry, c, &e);
@@ -183,7 +197,7 @@ static void add_path(collector *c, const char *path)
 
 void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_report *r)
 {
-    collector c = {s, o, targets, r};
+    collector c = {s, r->arena, o, targets, r};
     for (size_t i = 0; i < o->npaths; i++)
         add_path(&c, session_intern(s, o->paths[i]));
 }
