@@ -24,6 +24,15 @@
 /* Directory levels a walk descends. */
 #define SL_WALK_MAX_DEPTH 48
 
+/* Language server: the body of one message (an editor sends a whole buffer
+ * in one, and a YAML file larger than SL_YAML_MAX_BYTES is refused anyway,
+ * so a bigger body is not an editor talking) and the header block before
+ * it. */
+#define SL_LSP_MAX_MESSAGE (SL_YAML_MAX_BYTES + (1u << 20))
+#define SL_LSP_MAX_HEADER 8192
+/* Tensors listed in one hover. */
+#define SL_LSP_HOVER_TENSORS 24
+
 /* Dims of one tensor spec. */
 #define SL_MAX_DIMS 16
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cli_opts.h"
+#include "shardlint/lsp.h"
 #include "shardlint/rule.h"
 
 static const char usage[] =
@@ -19,6 +20,7 @@ static const char usage[] =
     "                       [--color auto|always|never]\n"
     "       shardlint rules [--format text|json]\n"
     "       shardlint explain RULE\n"
+    "       shardlint lsp [--stdio]\n"
     "       shardlint --version\n";
 
 int sl_cli_stdout_error(FILE *err)
@@ -233,6 +235,12 @@ int sl_cli_main(int argc, char **argv, FILE *out, FILE *err)
         fprintf(out, "shardlint %s\n", SHARDLINT_VERSION);
         return 0;
     }
+    /* The language server speaks on standard input and output; --stdio is
+     * what some editors pass to every server. */
+    if (strcmp(argv[1], "lsp") == 0)
+        return argc == 2 || (argc == 3 && strcmp(argv[2], "--stdio") == 0)
+                   ? sl_lsp_serve(0, out)
+                   : sl_cli_usage_error(err, "%s", "lsp takes no arguments but --stdio");
     sl_arena *a = sl_arena_new();
     sl_cli_opts o = {.command = argv[1], .fail_level = SL_LEVEL_WARNING, .latent = true,
                      .color = -1};

@@ -1,0 +1,504 @@
+/* The server: messages in, lifecycle, dispatch, messages out. Everything
+ * runs on one thread: edits are applied as they arrive, and checks run when
+ * no input is waiting (or before a request that reads their results). */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lsp_internal.h"
+
+static const cJSON *get(const cJSON *o, const char *name)
+{
+    return cJSON_GetObjectItemCaseSensitive(o, name);
+}
+
+static cJSON *message_new(void)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "jsonrpc", "2.0");
+    return m;
+}
+
+void lsp_send(sl_lsp *l, cJSON *msg)
+{
+    char *body = cJSON_PrintUnformatted(msg);
+    if (!body || fprintf(l->out, "Content-Length: %zu\r\n\r\n%s", strlen(body), body) < 0 ||
+        fflush(l->out) != 0)
+        l->broken = true;
+    cJSON_free(body);
+    cJSON_Delete(msg);
+}
+
+void lsp_notify(sl_lsp *l, const char *method, cJSON *params)
+{
+    cJSON *m = message_new();
+    cJSON_AddStringToObject(m, "method", method);
+    cJSON_AddItemToObject(m, "params", params);
+    lsp_send(l, m);
+}
+
+static void respond(sl_lsp *l, const cJSON *id, cJSON *result)
+{
+    cJSON *m = message_new();
+    cJSON_AddItemToObject(m, "id", cJSON_Duplicate(id, true));
+    cJSON_AddItemToObject(m, "result", result);
+    lsp_send(l, m);
+}
+
+static void respond_error(sl_lsp *l, const cJSON *id, int code, const char *text)
+{
+    cJSON *m = message_new();
+    cJSON_AddItemToObject(m, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
+    cJSON *e = cJSON_AddObjectToObject(m, "error");
+    cJSON_AddNumberToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", text);
+    lsp_send(l, m);
+}
+
+lsp_doc *lsp_doc_of_uri(sl_lsp *l, const char *uri)
+{
+    for (size_t i = 0; uri && i < l->ndocs; i++)
+        if (strcmp(l->docs[i]->uri, uri) == 0)
+            return l->docs[i];
+    return NULL;
+}
+
+lsp_doc *lsp_doc_of_key(sl_lsp *l, const char *key)
+{
+    for (size_t i = 0; i < l->ndocs; i++)
+        if (strcmp(l->docs[i]->key, key) == 0)
+            return l->docs[i];
+    return NULL;
+}
+
+const char *lsp_param_uri(const cJSON *params)
+{
+    const cJSON *uri = get(get(params, "textDocument"), "uri");
+    return cJSON_IsString(uri) ? uri->valuestring : NULL;
+}
+
+/* ---- checks -------------------------------------------------------------- */
+
+static void log_message(sl_lsp *l, int type, const char *text)
+{
+    cJSON *params = cJSON_CreateObject();
+    cJSON_AddNumberToObject(params, "type", type);
+    cJSON_AddStringToObject(params, "message", text);
+    lsp_notify(l, "window/logMessage", params);
+}
+
+static const char *problem_text(sl_arena *a, const sl_problem *p)
+{
+    char where[1024];
+    return sl_sprintf(a, "%s: %s: %s", sl_loc_str(p->loc, where, sizeof where),
+                      sl_level_name(p->level), p->message);
+}
+
+/* Warnings say what a check left out (a word using a variable the script
+ * does not set): worth knowing, not worth a mark in the text. They go to
+ * the editor's log when a check first reports them. */
+static void log_new_warnings(sl_lsp *l, const sl_report *before, const sl_report *now)
+{
+    sl_arena *a = sl_arena_new();
+    sl_strmap old = {0};
+    size_t at;
+    for (size_t i = 0; before && i < before->problems.n; i++)
+        sl_strmap_put(a, &old, problem_text(a, before->problems.items[i]), 0);
+    for (size_t i = 0; i < now->problems.n; i++) {
+        const sl_problem *p = now->problems.items[i];
+        const char *text = problem_text(a, p);
+        if (p->level == SL_LEVEL_WARNING && !sl_strmap_get(&old, text, &at))
+            log_message(l, 2, sl_sprintf(a, "shardlint: %s", text));
+    }
+    sl_arena_free(a);
+}
+
+/* A document's check: the targets its file names. The files the check read
+ * are what makes it stale again. */
+static void doc_lint(sl_lsp *l, lsp_doc *d)
+{
+    sl_report before = d->report;
+    const char *paths[] = {d->path};
+    sl_check_opts o = l->opts;
+    o.paths = paths;
+    o.npaths = 1;
+    sl_session_check(l->session, &o, &d->report);
+    sl_suppress(l->session, d->report.arena, &d->report.findings);
+    log_new_warnings(l, d->linted ? &before : NULL, &d->report);
+    if (d->linted)
+        sl_report_free(&before);
+    sl_arena *a = d->report.arena;
+    d->deps = (sl_strmap){0};
+    for (size_t i = 0; i < d->report.files.n; i++)
+        sl_strmap_put(a, &d->deps, lsp_key(a, d->report.files.items[i]), 0);
+    d->linted = true;
+    d->stale = false;
+}
+
+static bool work_due(const sl_lsp *l)
+{
+    for (size_t i = 0; i < l->ndocs; i++)
+        if (l->docs[i]->stale)
+            return true;
+    return l->publish_due;
+}
+
+void lsp_flush(sl_lsp *l)
+{
+    if (!work_due(l))
+        return;
+    for (size_t i = 0; i < l->ndocs; i++)
+        if (l->docs[i]->stale)
+            doc_lint(l, l->docs[i]);
+    /* Reports hold copies of what they found: the trees that edits
+     * replaced can go. */
+    sl_session_trim(l->session);
+    lsp_publish(l);
+    l->publish_due = false;
+}
+
+void sl_lsp_idle(sl_lsp *l)
+{
+    lsp_flush(l);
+}
+
+/* ---- lifecycle ----------------------------------------------------------- */
+
+static bool offers_utf8(const cJSON *params)
+{
+    const cJSON *enc;
+    cJSON_ArrayForEach(enc, get(get(get(params, "capabilities"), "general"), "positionEncodings"))
+        if (cJSON_IsString(enc) && strcmp(enc->valuestring, "utf-8") == 0)
+            return true;
+    return false;
+}
+
+static const char *root_uri(const cJSON *params)
+{
+    const cJSON *folders = get(params, "workspaceFolders");
+    const cJSON *first = cJSON_IsArray(folders) ? cJSON_GetArrayItem(folders, 0) : NULL;
+    const cJSON *uri = first ? get(first, "uri") : get(params, "rootUri");
+    return cJSON_IsString(uri) ? uri->valuestring : NULL;
+}
+
+/* The server works from the workspace root, as `shardlint check` run there:
+ * findings name files relative to it.
+ * The root's .shardlint.yml belongs here too, read into l->opts, once the
+ * command line's reader for it exists. */
+static void enter_root(sl_lsp *l, const cJSON *params)
+{
+    const char *uri = root_uri(params);
+    sl_arena *a = sl_arena_new();
+    const char *root = uri ? sl_uri_path(a, uri) : NULL;
+    if (root && (!sl_is_dir(root) || chdir(root) != 0))
+        log_message(l, 2, sl_sprintf(a, "shardlint: cannot work from the workspace root %s; "
+                                        "paths are read from where the server started", root));
+    sl_arena_free(a);
+}
+
+static cJSON *initialize(sl_lsp *l, const cJSON *params, int *error)
+{
+    if (l->initialized) {
+        *error = LSP_INVALID_REQUEST;
+        return NULL;
+    }
+    l->initialized = true;
+    l->utf8 = offers_utf8(params);
+    enter_root(l, params);
+    cJSON *r = cJSON_CreateObject();
+    cJSON *caps = cJSON_AddObjectToObject(r, "capabilities");
+    cJSON_AddStringToObject(caps, "positionEncoding", l->utf8 ? "utf-8" : "utf-16");
+    cJSON *sync = cJSON_AddObjectToObject(caps, "textDocumentSync");
+    cJSON_AddBoolToObject(sync, "openClose", true);
+    cJSON_AddNumberToObject(sync, "change", 2);
+    cJSON_AddBoolToObject(cJSON_AddObjectToObject(sync, "save"), "includeText", false);
+    cJSON *actions = cJSON_AddObjectToObject(caps, "codeActionProvider");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(actions, "codeActionKinds"),
+                         cJSON_CreateString("quickfix"));
+    cJSON_AddBoolToObject(caps, "hoverProvider", true);
+    cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
+    cJSON_AddStringToObject(info, "name", "shardlint");
+    cJSON_AddStringToObject(info, "version", SHARDLINT_VERSION);
+    return r;
+}
+
+static cJSON *shutdown(sl_lsp *l, const cJSON *params, int *error)
+{
+    l->shut_down = true;
+    return cJSON_CreateNull();
+}
+
+static void exit_now(sl_lsp *l, const cJSON *params)
+{
+    l->exited = true;
+}
+
+static void ignore(sl_lsp *l, const cJSON *params)
+{
+}
+
+/* ---- text sync ----------------------------------------------------------- */
+
+static void did_open(sl_lsp *l, const cJSON *params)
+{
+    const cJSON *doc = get(params, "textDocument");
+    const cJSON *text = get(doc, "text"), *version = get(doc, "version");
+    const char *uri = lsp_param_uri(params);
+    if (uri && cJSON_IsString(text))
+        lsp_doc_open(l, uri, text->valuestring, strlen(text->valuestring),
+                     cJSON_IsNumber(version) ? (long long)version->valuedouble : 0);
+}
+
+static void did_change(sl_lsp *l, const cJSON *params)
+{
+    lsp_doc *d = lsp_doc_of_uri(l, lsp_param_uri(params));
+    const cJSON *version = get(get(params, "textDocument"), "version");
+    if (d)
+        lsp_doc_change(l, d, get(params, "contentChanges"),
+                       cJSON_IsNumber(version) ? (long long)version->valuedouble : d->version);
+}
+
+/* The buffer is what was saved, and it was the overlay already; only a
+ * client that sends the text along can tell of a difference. */
+static void did_save(sl_lsp *l, const cJSON *params)
+{
+    lsp_doc *d = lsp_doc_of_uri(l, lsp_param_uri(params));
+    const cJSON *text = get(params, "text");
+    if (d && cJSON_IsString(text))
+        lsp_doc_open(l, d->uri, text->valuestring, strlen(text->valuestring), d->version);
+}
+
+static void did_close(sl_lsp *l, const cJSON *params)
+{
+    lsp_doc *d = lsp_doc_of_uri(l, lsp_param_uri(params));
+    if (!d)
+        return;
+    lsp_publish_empty(l, d->uri);
+    lsp_doc_close(l, d);
+    /* What its check found may show in other documents. */
+    l->publish_due = true;
+}
+
+/* Files changed on disk (a checkout, a save from elsewhere): the checks
+ * that read them are stale. */
+static void did_change_watched(sl_lsp *l, const cJSON *params)
+{
+    const cJSON *change;
+    sl_arena *a = sl_arena_new();
+    cJSON_ArrayForEach(change, get(params, "changes")) {
+        const cJSON *uri = get(change, "uri");
+        const char *path = cJSON_IsString(uri) ? sl_uri_path(a, uri->valuestring) : NULL;
+        if (path)
+            lsp_docs_touch(l, lsp_key(a, path));
+    }
+    sl_arena_free(a);
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    cJSON *(*request)(sl_lsp *l, const cJSON *params, int *error);
+    void (*notification)(sl_lsp *l, const cJSON *params);
+} method;
+
+static const method methods[] = {
+    {"initialize", initialize, NULL},
+    {"shutdown", shutdown, NULL},
+    {"textDocument/codeAction", lsp_code_actions, NULL},
+    {"textDocument/hover", lsp_hover, NULL},
+    {"initialized", NULL, ignore},
+    {"exit", NULL, exit_now},
+    {"textDocument/didOpen", NULL, did_open},
+    {"textDocument/didChange", NULL, did_change},
+    {"textDocument/didSave", NULL, did_save},
+    {"textDocument/didClose", NULL, did_close},
+    {"workspace/didChangeWatchedFiles", NULL, did_change_watched},
+};
+
+static const method *method_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof methods / sizeof *methods; i++)
+        if (strcmp(methods[i].name, name) == 0)
+            return &methods[i];
+    return NULL;
+}
+
+static const char *error_text(int code)
+{
+    switch (code) {
+    case LSP_NOT_INITIALIZED:
+        return "the server is not initialized: send initialize first";
+    case LSP_INVALID_PARAMS:
+        return "invalid params";
+    case LSP_METHOD_NOT_FOUND:
+        return "method not found";
+    default:
+        return "invalid request";
+    }
+}
+
+static void request(sl_lsp *l, const cJSON *id, const char *name, const cJSON *params)
+{
+    const method *m = method_find(name);
+    int error = 0;
+    if (!l->initialized && strcmp(name, "initialize") != 0)
+        error = LSP_NOT_INITIALIZED;
+    else if (l->shut_down)
+        error = LSP_INVALID_REQUEST;
+    else if (!m || !m->request)
+        error = LSP_METHOD_NOT_FOUND;
+    cJSON *result = error ? NULL : m->request(l, params, &error);
+    if (error)
+        respond_error(l, id, error, error_text(error));
+    else
+        respond(l, id, result);
+}
+
+/* Notifications never get an answer: before initialize and after shutdown
+ * all but exit are dropped, as are the ones this server does not know. */
+static void notification(sl_lsp *l, const char *name, const cJSON *params)
+{
+    const method *m = method_find(name);
+    bool is_exit = strcmp(name, "exit") == 0;
+    if (m && m->notification && (is_exit || (l->initialized && !l->shut_down)))
+        m->notification(l, params);
+}
+
+static void handle(sl_lsp *l, const cJSON *msg)
+{
+    const cJSON *id = get(msg, "id"), *name = get(msg, "method");
+    if (id && !cJSON_IsNumber(id) && !cJSON_IsString(id))
+        id = NULL;
+    if (!cJSON_IsObject(msg) || (get(msg, "id") && !id)) {
+        respond_error(l, NULL, LSP_INVALID_REQUEST, "not a JSON-RPC request or notification");
+        return;
+    }
+    if (!cJSON_IsString(name)) {
+        /* A response to us (we send no requests) is dropped. */
+        if (!id || !(get(msg, "result") || get(msg, "error")))
+            respond_error(l, id, LSP_INVALID_REQUEST, "no method");
+        return;
+    }
+    if (id)
+        request(l, id, name->valuestring, get(msg, "params"));
+    else
+        notification(l, name->valuestring, get(msg, "params"));
+}
+
+/* ---- input --------------------------------------------------------------- */
+
+static void in_append(sl_lsp *l, const char *buf, size_t len)
+{
+    if (l->in_start && l->in_start == l->in_len)
+        l->in_start = l->in_len = 0;
+    if (l->in_len + len > l->in_cap) {
+        memmove(l->in, l->in + l->in_start, l->in_len - l->in_start);
+        l->in_len -= l->in_start;
+        l->in_start = 0;
+    }
+    if (l->in_len + len > l->in_cap) {
+        l->in_cap = (l->in_len + len) * 2;
+        l->in = realloc(l->in, l->in_cap);
+        if (!l->in)
+            abort();
+    }
+    memcpy(l->in + l->in_len, buf, len);
+    l->in_len += len;
+}
+
+/* Handles one frame from the buffer; false when it needs more bytes. */
+static bool in_frame(sl_lsp *l)
+{
+    size_t avail = l->in_len - l->in_start;
+    sl_lsp_frame f = sl_lsp_read_message(l->in + l->in_start, avail);
+    if (f.status == SL_LSP_NEED_MORE)
+        return false;
+    l->in_start += f.used;
+    if (f.status == SL_LSP_MESSAGE) {
+        l->resyncing = false;
+        handle(l, f.json);
+        cJSON_Delete(f.json);
+    } else if (f.status == SL_LSP_BAD_JSON) {
+        respond_error(l, NULL, LSP_PARSE_ERROR, "the message is not JSON");
+    } else if (f.status == SL_LSP_TOO_LARGE) {
+        respond_error(l, NULL, LSP_INVALID_REQUEST, "the message is too large: dropped");
+        size_t now = f.skip < l->in_len - l->in_start ? f.skip : l->in_len - l->in_start;
+        l->in_start += now;
+        l->in_skip = f.skip - now;
+    } else if (!l->resyncing) {
+        respond_error(l, NULL, LSP_PARSE_ERROR,
+                      "malformed header: no valid Content-Length; skipped to the next one");
+        l->resyncing = true;
+    }
+    return true;
+}
+
+int sl_lsp_feed(sl_lsp *l, const char *buf, size_t len)
+{
+    size_t drop = len < l->in_skip ? len : l->in_skip;
+    l->in_skip -= drop;
+    in_append(l, buf + drop, len - drop);
+    while (!l->exited && !l->broken && in_frame(l))
+        ;
+    return l->exited || l->broken;
+}
+
+/* ---- the server's life --------------------------------------------------- */
+
+sl_lsp *sl_lsp_new(FILE *out)
+{
+    sl_lsp *l = calloc(1, sizeof *l);
+    if (!l)
+        abort();
+    l->out = out;
+    l->session = sl_session_new();
+    l->opts = (sl_check_opts){.latent = true, .verify_fixes = true, .entries_only = true};
+    return l;
+}
+
+void sl_lsp_free(sl_lsp *l)
+{
+    if (!l)
+        return;
+    while (l->ndocs)
+        lsp_doc_close(l, l->docs[l->ndocs - 1]);
+    free(l->docs);
+    free(l->in);
+    sl_session_free(l->session);
+    free(l);
+}
+
+int sl_lsp_exit_status(const sl_lsp *l)
+{
+    return l->shut_down ? 0 : 1;
+}
+
+int sl_lsp_serve(int in_fd, FILE *out)
+{
+    /* A client that goes away is a write error, not a signal. */
+    signal(SIGPIPE, SIG_IGN);
+    sl_lsp *l = sl_lsp_new(out);
+    static char buf[1 << 16];
+    for (;;) {
+        struct pollfd p = {.fd = in_fd, .events = POLLIN};
+        int ready = poll(&p, 1, work_due(l) ? 0 : -1);
+        if (ready == 0) {
+            sl_lsp_idle(l);
+            if (l->broken)
+                break;
+            continue;
+        }
+        ssize_t n = read(in_fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || sl_lsp_feed(l, buf, (size_t)n))
+            break;
+    }
+    int status = sl_lsp_exit_status(l);
+    sl_lsp_free(l);
+    return status;
+}
