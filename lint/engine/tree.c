@@ -64,9 +64,11 @@ static bool find_root(sl_arena *a, const char *dir, const char **root, sl_layout
     return false;
 }
 
-const sl_tree *sl_session_tree(sl_session *s, const char *path)
+/* What the search allocates goes to `a`; what the session keeps, to its
+ * own arena: targets ask for their tree on every check of an editor's
+ * session. */
+static const sl_tree *tree_find(sl_session *s, sl_arena *a, const char *path)
 {
-    sl_arena *a = session_arena(s);
     const char *real = sl_path_real(a, path);
     if (!real)
         return NULL;
@@ -81,6 +83,14 @@ const sl_tree *sl_session_tree(sl_session *s, const char *path)
     t->layout = layout;
     t->package = session_intern(s, package);
     t->configs = session_intern(s, sl_path_join(a, package, "configs"));
-    read_code(a, t);
+    read_code(session_arena(s), t);
+    return t;
+}
+
+const sl_tree *sl_session_tree(sl_session *s, const char *path)
+{
+    sl_arena *scratch = sl_arena_new();
+    const sl_tree *t = tree_find(s, scratch, path);
+    sl_arena_free(scratch);
     return t;
 }
