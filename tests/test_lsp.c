@@ -198,6 +198,46 @@ static void open_doc(server *s, const char *uri, const char *text)
     notify(s, "textDocument/didOpen", p);
 }
 
+/* One change: `range` replaced by `text`, or the whole text when range is
+ * NULL. */
+static void change_doc(server *s, const char *uri, int version, const cJSON *range,
+                       const char *text)
+{
+    cJSON *change = cJSON_CreateObject();
+    if (range)
+        cJSON_AddItemToObject(change, "range", cJSON_Duplicate(range, true));
+    cJSON_AddStringToObject(change, "text", text);
+    cJSON *p = cJSON_CreateObject();
+    cJSON *doc = cJSON_AddObjectToObject(p, "textDocument");
+    cJSON_AddStringToObject(doc, "uri", uri);
+    cJSON_AddNumberToObject(doc, "version", version);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(p, "contentChanges"), change);
+    notify(s, "textDocument/didChange", p);
+}
+
+static cJSON *at_position(const char *uri, const char *key, cJSON *where)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(p, "textDocument"), "uri", uri);
+    cJSON_AddItemToObject(p, key, where);
+    return p;
+}
+
+static cJSON *position(int line, int ch)
+{
+    cJSON *pos = cJSON_CreateObject();
+    cJSON_AddNumberToObject(pos, "line", line);
+    cJSON_AddNumberToObject(pos, "character", ch);
+    return pos;
+}
+
+static cJSON *code_actions(server *s, const char *uri, const cJSON *range)
+{
+    cJSON *p = at_position(uri, "range", cJSON_Duplicate(range, true));
+    cJSON_AddObjectToObject(p, "context");
+    return response_to(s, request(s, "textDocument/codeAction", p));
+}
+
 static const cJSON *first_with_code(const cJSON *diags, const char *code)
 {
     const cJSON *d;
@@ -247,11 +287,7 @@ Test(lsp, an_editor_fixes_the_expert_double_map_in_a_launch_script, .timeout = 6
     cr_expect(strstr(cJSON_PrintUnformatted(get(d, "relatedInformation")), "base.yml") != NULL,
               "the rule line is not among the related locations");
 
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(p, "textDocument"), "uri", uri);
-    cJSON_AddItemToObject(p, "range", cJSON_Duplicate(get(d, "range"), true));
-    cJSON_AddObjectToObject(p, "context");
-    cJSON *r = response_to(&s, request(&s, "textDocument/codeAction", p));
+    cJSON *r = code_actions(&s, uri, get(d, "range"));
     const cJSON *fix = preferred_action(get(r, "result"));
     cr_assert_not_null(fix, "no preferred code action");
     cr_expect_str_eq(get(fix, "kind")->valuestring, "quickfix");
@@ -262,15 +298,7 @@ Test(lsp, an_editor_fixes_the_expert_double_map_in_a_launch_script, .timeout = 6
 
     /* Applied to the buffer only, as an editor does, and sent as an
      * incremental change. */
-    cJSON *change = cJSON_CreateObject();
-    cJSON_AddItemToObject(change, "range", cJSON_Duplicate(get(edit, "range"), true));
-    cJSON_AddStringToObject(change, "text", get(edit, "newText")->valuestring);
-    p = cJSON_CreateObject();
-    cJSON *doc = cJSON_AddObjectToObject(p, "textDocument");
-    cJSON_AddStringToObject(doc, "uri", uri);
-    cJSON_AddNumberToObject(doc, "version", 2);
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(p, "contentChanges"), change);
-    notify(&s, "textDocument/didChange", p);
+    change_doc(&s, uri, 2, get(edit, "range"), get(edit, "newText")->valuestring);
     cJSON *after = diagnostics_for(&s, uri, 2);
     cr_expect_eq(cJSON_GetArraySize(get(after, "params.diagnostics")), 0, "%s",
                  cJSON_PrintUnformatted(get(after, "params.diagnostics")));
@@ -340,14 +368,7 @@ Test(lsp, an_edit_of_base_yml_relints_the_open_script, .timeout = 60)
     char *flag = strstr(flagged, "moe_dispatch_no_expert_sharding: false");
     cr_assert_not_null(flag);
     memcpy(strstr(flag, "false"), "true ", 5);
-    cJSON *p = cJSON_CreateObject();
-    cJSON *doc = cJSON_AddObjectToObject(p, "textDocument");
-    cJSON_AddStringToObject(doc, "uri", base_uri);
-    cJSON_AddNumberToObject(doc, "version", 2);
-    cJSON *change = cJSON_CreateObject();
-    cJSON_AddStringToObject(change, "text", flagged);
-    cJSON_AddItemToArray(cJSON_AddArrayToObject(p, "contentChanges"), change);
-    notify(&s, "textDocument/didChange", p);
+    change_doc(&s, base_uri, 2, NULL, flagged);
     cJSON *script_pub = NULL;
     for (cJSON *m; !script_pub && (m = receive(&s));) {
         const cJSON *uri = get(m, "params.uri");
@@ -364,6 +385,93 @@ Test(lsp, an_edit_of_base_yml_relints_the_open_script, .timeout = 60)
     free(base);
     free(flagged);
     stop(&s);
+}
+
+/* A config's finding is located at base.yml's rule line: base.yml offers to
+ * disable it there, and once the comment is in the buffer the finding is
+ * gone from both files. Hovering on the rule names what uses it. */
+Test(lsp, a_finding_is_disabled_for_its_line_and_a_rule_explained, .timeout = 60)
+{
+    server s = start();
+    initialize(&s);
+    char config[4096], base[4096];
+    snprintf(config, sizeof config, "%s", uri_of("example/configs/gpu/mixtral-8x7b-ep.yml"));
+    snprintf(base, sizeof base, "%s", uri_of("example/configs/base.yml"));
+    char *config_text = slurp(fixture("example/configs/gpu/mixtral-8x7b-ep.yml"));
+    char *base_text = slurp(fixture("example/configs/base.yml"));
+    open_doc(&s, config, config_text);
+    open_doc(&s, base, base_text);
+    cJSON *pub = diagnostics_for(&s, base, 1);
+    const cJSON *d = first_with_code(get(pub, "params.diagnostics"), "SL001");
+    cr_assert_not_null(d);
+    expect_pos(get(d, "range.start"), 87, 4);
+
+    cJSON *hover = response_to(&s, request(&s, "textDocument/hover",
+                                           at_position(base, "position", position(87, 60))));
+    const char *text = get(hover, "result.contents.value")->valuestring;
+    cr_expect(strstr(text, "**`activation_batch_moe`**") != NULL, "%s", text);
+    cr_expect(strstr(text, "active axes: expert=8") != NULL, "%s", text);
+    cr_expect(strstr(text, "`moe.dense.dispatch` dim 1: expert") != NULL, "%s", text);
+
+    /* A cursor at the start of the line is enough to be offered it. */
+    cJSON *range = cJSON_CreateObject();
+    cJSON_AddItemToObject(range, "start", position(87, 0));
+    cJSON_AddItemToObject(range, "end", position(87, 0));
+    cJSON *r = code_actions(&s, base, range);
+    const cJSON *a, *disable = NULL;
+    cJSON_ArrayForEach(a, get(r, "result"))
+        if (strstr(get(a, "title")->valuestring, "SL001: disable for this line"))
+            disable = a;
+    cr_assert_not_null(disable);
+    const cJSON *edit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
+                                               get(disable, "edit.changes"), base), 0);
+    cr_expect_str_eq(get(edit, "newText")->valuestring, "    # shardlint: disable=SL001\n");
+    change_doc(&s, base, 2, get(edit, "range"), get(edit, "newText")->valuestring);
+    cJSON *after = diagnostics_for(&s, base, 2);
+    cr_expect_null(first_with_code(get(after, "params.diagnostics"), "SL001"));
+    cJSON_Delete(pub);
+    cJSON_Delete(hover);
+    cJSON_Delete(range);
+    cJSON_Delete(r);
+    cJSON_Delete(after);
+    free(config_text);
+    free(base_text);
+    stop(&s);
+}
+
+/* Bytes no client would send, fed to the server in process: each malformed
+ * frame is answered or dropped, and a valid request after them is still
+ * served. The junk has no digits: a frame with a readable length would
+ * rightly wait for its whole body and take the request with it. */
+Test(lsp, garbage_input_does_not_stop_the_server)
+{
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    sl_lsp *l = sl_lsp_new(f);
+    srand(7);
+    char junk[4096];
+    for (int round = 0; round < 200; round++) {
+        size_t n = (size_t)(rand() % (int)sizeof junk);
+        for (size_t i = 0; i < n; i++) {
+            static const char alphabet[] = "Content-Length: \r\n{}[]\"method\":";
+            junk[i] = (char)(rand() % 4 ? alphabet[rand() % (int)(sizeof alphabet - 1)] : rand());
+            if (junk[i] >= '0' && junk[i] <= '9')
+                junk[i] = 'x';
+        }
+        cr_assert_eq(sl_lsp_feed(l, junk, n), 0);
+        sl_lsp_idle(l);
+    }
+    /* Whatever the junk left half-read is closed by a blank line; then a
+     * framed request. */
+    const char *tail = "\r\n\r\nContent-Length: 45\r\n\r\n"
+                       "{\"jsonrpc\":\"2.0\",\"id\":99,\"method\":\"shutdown\"}";
+    cr_assert_eq(sl_lsp_feed(l, tail, strlen(tail)), 0);
+    fflush(f);
+    cr_expect(strstr(out, "\"id\":99") != NULL, "no answer to the request after the junk");
+    sl_lsp_free(l);
+    fclose(f);
+    free(out);
 }
 
 /* ---- framing ------------------------------------------------------------- */

@@ -196,8 +196,13 @@ cJSON *lsp_code_actions(sl_lsp *l, const cJSON *params, int *error)
     cJSON *actions = cJSON_CreateArray();
     if (!wants_quickfix(cJSON_GetObjectItemCaseSensitive(params, "context")))
         return actions;
+    /* Whole lines: a cursor at the start of a line asks for the actions of
+     * what is marked on it. */
+    size_t bol, eol, ignored;
+    lsp_line_bounds(d->text, d->len, (size_t)from, &bol, &ignored);
+    lsp_line_bounds(d->text, d->len, (size_t)to, &ignored, &eol);
     lsp_texts t = {.l = l, .a = sl_arena_new()};
-    request r = {.t = &t, .from = (size_t)from, .to = (size_t)to, .actions = actions};
+    request r = {.t = &t, .from = bol, .to = eol, .actions = actions};
     lsp_each_shown(l, &t, d, add_for, &r);
     sl_arena_free(t.a);
     return actions;

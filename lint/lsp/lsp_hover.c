@@ -1,9 +1,9 @@
 /* Hover on a logical name, or anywhere on a logical_axis_rules entry: the
  * rules for that name with the mesh axes they give on the current mesh, and
  * the tensors that use the name with what each of their dims ends up with.
- * The current mesh is that of the targets the open files lint: the hovered
- * file's own, then those of the open files whose checks read it (a launch
- * script's, for base.yml). */
+ * The current mesh is that of the targets the open files lint: those of the
+ * open files whose checks read the hovered file (a launch script's, for
+ * base.yml), then the file's own. */
 #include <string.h>
 
 #include "lsp_internal.h"
@@ -77,8 +77,9 @@ static const char *mesh_text(sl_arena *a, const sl_lint_result *r)
         if (r->mesh.axes[i].size > 1)
             active = sl_sprintf(a, "%s%s%s=%lld", active, *active ? ", " : "",
                                 r->mesh.axes[i].name, r->mesh.axes[i].size);
-    return sl_sprintf(a, "%lld devices x %lld slices; active axes: %s", r->mesh.devices,
-                      r->mesh.slices, *active ? active : "none");
+    return sl_sprintf(a, "%lld devices per slice, %lld slice%s; active axes: %s",
+                      r->mesh.devices, r->mesh.slices, r->mesh.slices == 1 ? "" : "s",
+                      *active ? active : "none");
 }
 
 /* Each rule for the name, in list order, with the axes of it that are
@@ -174,10 +175,11 @@ cJSON *lsp_hover(sl_lsp *l, const cJSON *params, int *error)
     for (const char *p = d->text; (p = memchr(p, '\n', (size_t)(d->text + at - p))); p++)
         h.line++;
     size_t k;
-    describe_doc(&h, d);
-    for (size_t i = 0; i < l->ndocs; i++)
+    for (size_t i = 0; i < l->ndocs && h.sections < HOVER_SECTIONS; i++)
         if (l->docs[i] != d && l->docs[i]->linted && sl_strmap_get(&l->docs[i]->deps, d->key, &k))
             describe_doc(&h, l->docs[i]);
+    if (h.sections < HOVER_SECTIONS)
+        describe_doc(&h, d);
     cJSON *result = cJSON_CreateNull();
     if (*h.text) {
         cJSON_Delete(result);

@@ -85,6 +85,8 @@ typedef struct {
 } lsp_text;
 
 const lsp_text *lsp_text_of(lsp_texts *t, const char *file);
+/* The start and end (its newline) of the line holding offset. */
+void lsp_line_bounds(const char *text, size_t len, size_t offset, size_t *bol, size_t *eol);
 /* The byte offset of a 1-based line and byte column, clamped to the text. */
 size_t lsp_offset_of_loc(const lsp_text *t, int line, int col);
 /* The byte offset of an LSP Position, clamped to the text; -1 when the

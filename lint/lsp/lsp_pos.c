@@ -54,6 +54,15 @@ static size_t line_end(const char *text, size_t len, size_t from)
     return nl ? (size_t)(nl - text) : len;
 }
 
+void lsp_line_bounds(const char *text, size_t len, size_t offset, size_t *bol, size_t *eol)
+{
+    size_t b = offset < len ? offset : len;
+    while (b > 0 && text[b - 1] != '\n')
+        b--;
+    *bol = b;
+    *eol = line_end(text, len, offset < len ? offset : len);
+}
+
 size_t lsp_offset_of_loc(const lsp_text *t, int line, int col)
 {
     size_t start = line_start(t->text, t->len, line > 0 ? line - 1 : 0);
