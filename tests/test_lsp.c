@@ -284,8 +284,10 @@ Test(lsp, an_editor_fixes_the_expert_double_map_in_a_launch_script, .timeout = 6
     expect_pos(get(d, "range.end"), 11, 29);
     cr_expect_eq(get(d, "severity")->valueint, 2);
     cr_expect(strstr(get(d, "codeDescription.href")->valuestring, "SL001") != NULL);
-    cr_expect(strstr(cJSON_PrintUnformatted(get(d, "relatedInformation")), "base.yml") != NULL,
+    char *related = cJSON_PrintUnformatted(get(d, "relatedInformation"));
+    cr_expect(strstr(related, "base.yml") != NULL,
               "the rule line is not among the related locations");
+    cJSON_free(related);
 
     cJSON *r = code_actions(&s, uri, get(d, "range"));
     const cJSON *fix = preferred_action(get(r, "result"));
@@ -300,8 +302,8 @@ Test(lsp, an_editor_fixes_the_expert_double_map_in_a_launch_script, .timeout = 6
      * incremental change. */
     change_doc(&s, uri, 2, get(edit, "range"), get(edit, "newText")->valuestring);
     cJSON *after = diagnostics_for(&s, uri, 2);
-    cr_expect_eq(cJSON_GetArraySize(get(after, "params.diagnostics")), 0, "%s",
-                 cJSON_PrintUnformatted(get(after, "params.diagnostics")));
+    cr_expect_eq(cJSON_GetArraySize(get(after, "params.diagnostics")), 0,
+                 "diagnostics remain after the fix");
     char *on_disk = slurp(fixture(SCRIPT));
     cr_expect_str_eq(on_disk, text, "the server wrote to the script");
 

@@ -396,7 +396,7 @@ static void in_append(sl_lsp *l, const char *buf, size_t len)
 {
     if (l->in_start && l->in_start == l->in_len)
         l->in_start = l->in_len = 0;
-    if (l->in_len + len > l->in_cap) {
+    if (l->in_len + len > l->in_cap && l->in_start) {
         memmove(l->in, l->in + l->in_start, l->in_len - l->in_start);
         l->in_len -= l->in_start;
         l->in_start = 0;
@@ -407,7 +407,8 @@ static void in_append(sl_lsp *l, const char *buf, size_t len)
         if (!l->in)
             abort();
     }
-    memcpy(l->in + l->in_len, buf, len);
+    if (len)
+        memcpy(l->in + l->in_len, buf, len);
     l->in_len += len;
 }
 
@@ -443,7 +444,7 @@ int sl_lsp_feed(sl_lsp *l, const char *buf, size_t len)
     size_t drop = len < l->in_skip ? len : l->in_skip;
     l->in_skip -= drop;
     in_append(l, buf + drop, len - drop);
-    while (!l->exited && !l->broken && in_frame(l))
+    while (l->in && !l->exited && !l->broken && in_frame(l))
         ;
     return l->exited || l->broken;
 }
