@@ -6,11 +6,6 @@
 
 #include "lsp_internal.h"
 
-char *lsp_key(sl_arena *a, const char *path)
-{
-    char *real = sl_path_real(a, path);
-    return real ? real : sl_path_absolute(a, path);
-}
 
 static char *dup_n(const char *s, size_t n)
 {

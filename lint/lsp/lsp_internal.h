@@ -46,16 +46,20 @@ struct sl_lsp {
     size_t in_start, in_len, in_cap, in_skip;
 };
 
-/* ---- messages (lsp_server.c) ---- */
+/* ---- state and messages (lsp_state.c) ---- */
+const cJSON *lsp_get(const cJSON *o, const char *name);
+cJSON *lsp_message_new(void);           /* {"jsonrpc": "2.0"} */
 void lsp_send(sl_lsp *l, cJSON *msg);   /* takes msg */
 void lsp_notify(sl_lsp *l, const char *method, cJSON *params);
+/* window/logMessage with an LSP MessageType (1 error .. 4 log). */
+void lsp_log_message(sl_lsp *l, int type, const char *text);
 /* The open document of a URI, or of a file's key; NULL when none. */
 lsp_doc *lsp_doc_of_uri(sl_lsp *l, const char *uri);
 lsp_doc *lsp_doc_of_key(sl_lsp *l, const char *key);
 /* params.textDocument.uri, or NULL. */
 const char *lsp_param_uri(const cJSON *params);
-/* Lints every stale document now: a request must see the current text. */
-void lsp_flush(sl_lsp *l);
+/* A file's key: its real path, else its absolute path. */
+char *lsp_key(sl_arena *a, const char *path);
 
 /* ---- documents (lsp_docs.c) ---- */
 lsp_doc *lsp_doc_open(sl_lsp *l, const char *uri, const char *text, size_t len,
@@ -65,8 +69,6 @@ void lsp_doc_close(sl_lsp *l, lsp_doc *d);
 int lsp_doc_change(sl_lsp *l, lsp_doc *d, const cJSON *changes, long long version);
 /* Marks stale every open document whose check read the file of `key`. */
 void lsp_docs_touch(sl_lsp *l, const char *key);
-/* A file's key: its real path, else its absolute path. */
-char *lsp_key(sl_arena *a, const char *path);
 
 /* ---- positions (lsp_pos.c) ---- */
 /* A file's text as the server sees it: the open document's, else the disk's,
@@ -118,6 +120,12 @@ cJSON *lsp_diagnostic_json(lsp_texts *t, const lsp_shown *s);
 void lsp_shown_range(lsp_texts *t, const lsp_shown *s, size_t *from, size_t *to);
 /* Publishes each open document's diagnostics that changed. */
 void lsp_publish(sl_lsp *l);
+
+/* ---- checks (lsp_lint.c) ---- */
+/* Lints every stale document now: a request must see the current text. */
+void lsp_flush(sl_lsp *l);
+/* Whether a document is stale or diagnostics are due. */
+bool lsp_work_due(const sl_lsp *l);
 /* An empty list for a document about to close. */
 void lsp_publish_empty(sl_lsp *l, const char *uri);
 

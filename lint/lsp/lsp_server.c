@@ -11,39 +11,9 @@
 
 #include "lsp_internal.h"
 
-static const cJSON *get(const cJSON *o, const char *name)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, name);
-}
-
-static cJSON *message_new(void)
-{
-    cJSON *m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "jsonrpc", "2.0");
-    return m;
-}
-
-void lsp_send(sl_lsp *l, cJSON *msg)
-{
-    char *body = cJSON_PrintUnformatted(msg);
-    if (!body || fprintf(l->out, "Content-Length: %zu\r\n\r\n%s", strlen(body), body) < 0 ||
-        fflush(l->out) != 0)
-        l->broken = true;
-    cJSON_free(body);
-    cJSON_Delete(msg);
-}
-
-void lsp_notify(sl_lsp *l, const char *method, cJSON *params)
-{
-    cJSON *m = message_new();
-    cJSON_AddStringToObject(m, "method", method);
-    cJSON_AddItemToObject(m, "params", params);
-    lsp_send(l, m);
-}
-
 static void respond(sl_lsp *l, const cJSON *id, cJSON *result)
 {
-    cJSON *m = message_new();
+    cJSON *m = lsp_message_new();
     cJSON_AddItemToObject(m, "id", cJSON_Duplicate(id, true));
     cJSON_AddItemToObject(m, "result", result);
     lsp_send(l, m);
@@ -51,114 +21,12 @@ static void respond(sl_lsp *l, const cJSON *id, cJSON *result)
 
 static void respond_error(sl_lsp *l, const cJSON *id, int code, const char *text)
 {
-    cJSON *m = message_new();
+    cJSON *m = lsp_message_new();
     cJSON_AddItemToObject(m, "id", id ? cJSON_Duplicate(id, true) : cJSON_CreateNull());
     cJSON *e = cJSON_AddObjectToObject(m, "error");
     cJSON_AddNumberToObject(e, "code", code);
     cJSON_AddStringToObject(e, "message", text);
     lsp_send(l, m);
-}
-
-lsp_doc *lsp_doc_of_uri(sl_lsp *l, const char *uri)
-{
-    for (size_t i = 0; uri && i < l->ndocs; i++)
-        if (strcmp(l->docs[i]->uri, uri) == 0)
-            return l->docs[i];
-    return NULL;
-}
-
-lsp_doc *lsp_doc_of_key(sl_lsp *l, const char *key)
-{
-    for (size_t i = 0; i < l->ndocs; i++)
-        if (strcmp(l->docs[i]->key, key) == 0)
-            return l->docs[i];
-    return NULL;
-}
-
-const char *lsp_param_uri(const cJSON *params)
-{
-    const cJSON *uri = get(get(params, "textDocument"), "uri");
-    return cJSON_IsString(uri) ? uri->valuestring : NULL;
-}
-
-/* ---- checks -------------------------------------------------------------- */
-
-static void log_message(sl_lsp *l, int type, const char *text)
-{
-    cJSON *params = cJSON_CreateObject();
-    cJSON_AddNumberToObject(params, "type", type);
-    cJSON_AddStringToObject(params, "message", text);
-    lsp_notify(l, "window/logMessage", params);
-}
-
-static const char *problem_text(sl_arena *a, const sl_problem *p)
-{
-    char where[1024];
-    return sl_sprintf(a, "%s: %s: %s", sl_loc_str(p->loc, where, sizeof where),
-                      sl_level_name(p->level), p->message);
-}
-
-/* Warnings say what a check left out (a word using a variable the script
- * does not set): worth knowing, not worth a mark in the text. They go to
- * the editor's log when a check first reports them. */
-static void log_new_warnings(sl_lsp *l, const sl_report *before, const sl_report *now)
-{
-    sl_arena *a = sl_arena_new();
-    sl_strmap old = {0};
-    size_t at;
-    for (size_t i = 0; before && i < before->problems.n; i++)
-        sl_strmap_put(a, &old, problem_text(a, before->problems.items[i]), 0);
-    for (size_t i = 0; i < now->problems.n; i++) {
-        const sl_problem *p = now->problems.items[i];
-        const char *text = problem_text(a, p);
-        if (p->level == SL_LEVEL_WARNING && !sl_strmap_get(&old, text, &at))
-            log_message(l, 2, sl_sprintf(a, "shardlint: %s", text));
-    }
-    sl_arena_free(a);
-}
-
-/* A document's check: the targets its file names. The files the check read
- * are what makes it stale again. */
-static void doc_lint(sl_lsp *l, lsp_doc *d)
-{
-    sl_report before = d->report;
-    const char *paths[] = {d->path};
-    sl_check_opts o = l->opts;
-    o.paths = paths;
-    o.npaths = 1;
-    sl_session_check(l->session, &o, &d->report);
-    sl_suppress(l->session, d->report.arena, &d->report.findings);
-    log_new_warnings(l, d->linted ? &before : NULL, &d->report);
-    if (d->linted)
-        sl_report_free(&before);
-    sl_arena *a = d->report.arena;
-    d->deps = (sl_strmap){0};
-    for (size_t i = 0; i < d->report.files.n; i++)
-        sl_strmap_put(a, &d->deps, lsp_key(a, d->report.files.items[i]), 0);
-    d->linted = true;
-    d->stale = false;
-}
-
-static bool work_due(const sl_lsp *l)
-{
-    for (size_t i = 0; i < l->ndocs; i++)
-        if (l->docs[i]->stale)
-            return true;
-    return l->publish_due;
-}
-
-void lsp_flush(sl_lsp *l)
-{
-    if (!work_due(l))
-        return;
-    for (size_t i = 0; i < l->ndocs; i++)
-        if (l->docs[i]->stale)
-            doc_lint(l, l->docs[i]);
-    /* Reports hold copies of what they found: the trees that edits
-     * replaced can go. */
-    sl_session_trim(l->session);
-    lsp_publish(l);
-    l->publish_due = false;
 }
 
 void sl_lsp_idle(sl_lsp *l)
@@ -171,7 +39,7 @@ void sl_lsp_idle(sl_lsp *l)
 static bool offers_utf8(const cJSON *params)
 {
     const cJSON *enc;
-    cJSON_ArrayForEach(enc, get(get(get(params, "capabilities"), "general"), "positionEncodings"))
+    cJSON_ArrayForEach(enc, lsp_get(lsp_get(lsp_get(params, "capabilities"), "general"), "positionEncodings"))
         if (cJSON_IsString(enc) && strcmp(enc->valuestring, "utf-8") == 0)
             return true;
     return false;
@@ -179,9 +47,9 @@ static bool offers_utf8(const cJSON *params)
 
 static const char *root_uri(const cJSON *params)
 {
-    const cJSON *folders = get(params, "workspaceFolders");
+    const cJSON *folders = lsp_get(params, "workspaceFolders");
     const cJSON *first = cJSON_IsArray(folders) ? cJSON_GetArrayItem(folders, 0) : NULL;
-    const cJSON *uri = first ? get(first, "uri") : get(params, "rootUri");
+    const cJSON *uri = first ? lsp_get(first, "uri") : lsp_get(params, "rootUri");
     return cJSON_IsString(uri) ? uri->valuestring : NULL;
 }
 
@@ -195,7 +63,7 @@ static void enter_root(sl_lsp *l, const cJSON *params)
     sl_arena *a = sl_arena_new();
     const char *root = uri ? sl_uri_path(a, uri) : NULL;
     if (root && (!sl_is_dir(root) || chdir(root) != 0))
-        log_message(l, 2, sl_sprintf(a, "shardlint: cannot work from the workspace root %s; "
+        lsp_log_message(l, 2, sl_sprintf(a, "shardlint: cannot work from the workspace root %s; "
                                         "paths are read from where the server started", root));
     sl_arena_free(a);
 }
@@ -245,8 +113,8 @@ static void ignore(sl_lsp *l, const cJSON *params)
 
 static void did_open(sl_lsp *l, const cJSON *params)
 {
-    const cJSON *doc = get(params, "textDocument");
-    const cJSON *text = get(doc, "text"), *version = get(doc, "version");
+    const cJSON *doc = lsp_get(params, "textDocument");
+    const cJSON *text = lsp_get(doc, "text"), *version = lsp_get(doc, "version");
     const char *uri = lsp_param_uri(params);
     if (uri && cJSON_IsString(text))
         lsp_doc_open(l, uri, text->valuestring, strlen(text->valuestring),
@@ -256,9 +124,9 @@ static void did_open(sl_lsp *l, const cJSON *params)
 static void did_change(sl_lsp *l, const cJSON *params)
 {
     lsp_doc *d = lsp_doc_of_uri(l, lsp_param_uri(params));
-    const cJSON *version = get(get(params, "textDocument"), "version");
+    const cJSON *version = lsp_get(lsp_get(params, "textDocument"), "version");
     if (d)
-        lsp_doc_change(l, d, get(params, "contentChanges"),
+        lsp_doc_change(l, d, lsp_get(params, "contentChanges"),
                        cJSON_IsNumber(version) ? (long long)version->valuedouble : d->version);
 }
 
@@ -267,7 +135,7 @@ static void did_change(sl_lsp *l, const cJSON *params)
 static void did_save(sl_lsp *l, const cJSON *params)
 {
     lsp_doc *d = lsp_doc_of_uri(l, lsp_param_uri(params));
-    const cJSON *text = get(params, "text");
+    const cJSON *text = lsp_get(params, "text");
     if (d && cJSON_IsString(text))
         lsp_doc_open(l, d->uri, text->valuestring, strlen(text->valuestring), d->version);
 }
@@ -289,8 +157,8 @@ static void did_change_watched(sl_lsp *l, const cJSON *params)
 {
     const cJSON *change;
     sl_arena *a = sl_arena_new();
-    cJSON_ArrayForEach(change, get(params, "changes")) {
-        const cJSON *uri = get(change, "uri");
+    cJSON_ArrayForEach(change, lsp_get(params, "changes")) {
+        const cJSON *uri = lsp_get(change, "uri");
         const char *path = cJSON_IsString(uri) ? sl_uri_path(a, uri->valuestring) : NULL;
         if (path)
             lsp_docs_touch(l, lsp_key(a, path));
@@ -371,23 +239,23 @@ static void notification(sl_lsp *l, const char *name, const cJSON *params)
 
 static void handle(sl_lsp *l, const cJSON *msg)
 {
-    const cJSON *id = get(msg, "id"), *name = get(msg, "method");
+    const cJSON *id = lsp_get(msg, "id"), *name = lsp_get(msg, "method");
     if (id && !cJSON_IsNumber(id) && !cJSON_IsString(id))
         id = NULL;
-    if (!cJSON_IsObject(msg) || (get(msg, "id") && !id)) {
+    if (!cJSON_IsObject(msg) || (lsp_get(msg, "id") && !id)) {
         respond_error(l, NULL, LSP_INVALID_REQUEST, "not a JSON-RPC request or notification");
         return;
     }
     if (!cJSON_IsString(name)) {
         /* A response to us (we send no requests) is dropped. */
-        if (!id || !(get(msg, "result") || get(msg, "error")))
+        if (!id || !(lsp_get(msg, "result") || lsp_get(msg, "error")))
             respond_error(l, id, LSP_INVALID_REQUEST, "no method");
         return;
     }
     if (id)
-        request(l, id, name->valuestring, get(msg, "params"));
+        request(l, id, name->valuestring, lsp_get(msg, "params"));
     else
-        notification(l, name->valuestring, get(msg, "params"));
+        notification(l, name->valuestring, lsp_get(msg, "params"));
 }
 
 /* ---- input --------------------------------------------------------------- */
@@ -492,7 +360,7 @@ int sl_lsp_serve(int in_fd, FILE *out)
     static char buf[1 << 16];
     for (;;) {
         struct pollfd p = {.fd = in_fd, .events = POLLIN};
-        int ready = poll(&p, 1, work_due(l) ? 0 : -1);
+        int ready = poll(&p, 1, lsp_work_due(l) ? 0 : -1);
         if (ready == 0) {
             sl_lsp_idle(l);
             if (l->broken)
