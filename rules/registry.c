@@ -11,6 +11,7 @@ const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl002,
     &sl_rule_sl003,
     &sl_rule_sl004,
+    &sl_rule_sl900,
 };
 
 const size_t sl_rule_count = sizeof sl_rule_registry / sizeof sl_rule_registry[0];

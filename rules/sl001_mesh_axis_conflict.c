@@ -211,4 +211,5 @@ const sl_rule_def sl_rule_sl001 = {
     .level = SL_LEVEL_WARNING,
     .tags = {"sharding", "performance", "moe", NULL},
     .check = check,
+    .precision = "high",
 };

@@ -107,4 +107,5 @@ const sl_rule_def sl_rule_sl002 = {
     .level = SL_LEVEL_WARNING,
     .tags = {"sharding", "performance", "memory", NULL},
     .check = check,
+    .precision = "medium",
 };

@@ -183,4 +183,5 @@ const sl_rule_def sl_rule_sl003 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"mesh", "correctness", NULL},
     .check = check,
+    .precision = "very-high",
 };

@@ -35,10 +35,17 @@ typedef struct sl_rule_def {
     sl_level level;          /* default level */
     const char *tags[4];     /* NULL-terminated */
     void (*check)(const sl_lint_ctx *ctx, sl_findings *out);
+    /* How often a finding of this rule is a real problem, in code scanning's
+     * words: "very-high", "high", "medium" or "low"; NULL when unsaid. */
+    const char *precision;
 } sl_rule_def;
 
 extern const sl_rule_def *const sl_rule_registry[];
 extern const size_t sl_rule_count;
+
+/* SL900 input-error: the rule machine formats report an input that could
+ * not be read or understood under (rules/sl900_input_error.c). */
+extern const sl_rule_def sl_rule_sl900;
 
 const sl_rule_def *sl_rule_find(const char *id_or_name);
 
