@@ -1,5 +1,5 @@
-/* Output formats, on findings and resolutions built by hand so that each
- * emitter is tested apart from the rules. */
+/* Output formats, on findings, problems and resolutions built by hand so
+ * that each emitter is tested apart from the rules. */
 #include <criterion/criterion.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -12,19 +12,17 @@
 
 static const sl_rule_def clash = {
     "SL901", "axis-clash", "Two dims of one tensor want the same mesh axis.",
-    "Two dims want one axis.\n\nThe first rule wins.", SL_LEVEL_WARNING,
-    {"sharding", "moe", NULL}, NULL};
+    "## What\nTwo dims want one axis.\n\nThe first rule wins.", SL_LEVEL_WARNING,
+    {"sharding", "moe", NULL}, NULL, "high"};
 static const sl_rule_def quiet = {
     "SL902", "quiet-axis", "An axis is inactive.", "An axis of size 1 shards nothing.",
-    SL_LEVEL_NOTE, {NULL}, NULL};
-/* Referenced by a finding only: SARIF must still describe it. */
+    SL_LEVEL_NOTE, {NULL}, NULL, NULL};
 static const sl_rule_def stray = {
-    "SL903", "stray-rule", "Not in the rule list.", NULL, SL_LEVEL_ERROR, {NULL}, NULL};
-
-static const sl_rule_def *const test_rules[] = {&clash, &quiet};
+    "SL903", "stray-rule", "Not in the rule list.", NULL, SL_LEVEL_ERROR, {NULL}, NULL, NULL};
 
 static sl_arena *arena;
-static sl_findings findings;
+static sl_report report;
+static sl_findings *const findings = &report.findings;
 
 static sl_loc at(const char *file, int line, int col)
 {
@@ -33,7 +31,7 @@ static sl_loc at(const char *file, int line, int col)
 
 static sl_finding *add_clash(int line)
 {
-    sl_finding *f = sl_findings_add(arena, &findings, &clash, SL_LEVEL_WARNING,
+    sl_finding *f = sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING,
                                     at("configs/moe.yml", line, 5),
                                     "activation_exp loses expert to activation_batch_moe");
     f->key = "moe.dense.dispatch/expert";
@@ -57,18 +55,18 @@ static sl_finding *add_clash(int line)
 static void build(void)
 {
     arena = sl_arena_new();
-    memset(&findings, 0, sizeof findings);
+    memset(&report, 0, sizeof report);
     add_clash(12);
-    sl_finding *f = sl_findings_add(arena, &findings, &quiet, SL_LEVEL_NOTE,
+    sl_finding *f = sl_findings_add(arena, findings, &quiet, SL_LEVEL_NOTE,
                                     (sl_loc){.word = 5},
                                     "ici_fsdp_parallelism=1 leaves fsdp inactive");
     f->key = "fsdp";
     sl_finding_related(arena, f, (sl_loc){.word = 2}, "the entry config");
     sl_finding_related(arena, f, at("configs/my dir/base.yml", 40, 1), "fsdp is declared here");
-    f = sl_findings_add(arena, &findings, &stray, SL_LEVEL_ERROR, at("configs/base.yml", 3, 1),
+    f = sl_findings_add(arena, findings, &stray, SL_LEVEL_ERROR, at("configs/base.yml", 3, 1),
                         "mesh_axes names an unknown axis");
     f->key = "mesh_axes/bogus";
-    sl_findings_sort(&findings);
+    sl_findings_sort(findings);
 }
 
 static void teardown(void)
@@ -76,7 +74,15 @@ static void teardown(void)
     sl_arena_free(arena);
 }
 
-typedef void (*emitter)(FILE *, const sl_findings *, const sl_emit_opts *);
+static void add_problem(sl_level level, sl_loc loc, const char *message)
+{
+    sl_problem *p = sl_alloc(arena, sizeof *p);
+    *p = (sl_problem){.level = level, .loc = loc, .message = message};
+    sl_vec_push(arena, &report.problems, p);
+    report.nerrors += level == SL_LEVEL_ERROR;
+}
+
+typedef void (*emitter)(FILE *, const sl_report *, const sl_emit_opts *);
 
 /* Emitter output as a malloc'd string. */
 static char *emit(emitter fn, const sl_emit_opts *o)
@@ -84,19 +90,28 @@ static char *emit(emitter fn, const sl_emit_opts *o)
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    fn(out, &findings, o);
+    fn(out, &report, o);
     fclose(out);
     return buf;
 }
 
-static const sl_emit_opts plain = {
-    .base_dir = ".", .tool_version = "0.1.0", .rules = test_rules, .nrules = 2};
+static char *emit_text(const sl_emit_opts *o)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    sl_emit_text(out, findings, o);
+    fclose(out);
+    return buf;
+}
+
+static const sl_emit_opts plain = {.root = ".", .tool_version = "0.1.0"};
 
 TestSuite(emit, .init = build, .fini = teardown);
 
 Test(emit, text_matches_fixture)
 {
-    char *got = emit(sl_emit_text, &plain);
+    char *got = emit_text(&plain);
     char *want = slurp(fixture("emit/basic.txt"));
     cr_assert_not_null(want);
     cr_assert_str_eq(got, want);
@@ -109,7 +124,7 @@ Test(emit, text_colour_only_when_asked)
 {
     sl_emit_opts o = plain;
     o.color = true;
-    char *got = emit(sl_emit_text, &o);
+    char *got = emit_text(&o);
     cr_assert_not_null(strstr(got, "\033[1;33mwarning:\033[0m"));
     cr_assert_not_null(strstr(got, "\033[1;31merror:\033[0m"));
     free(got);
@@ -117,8 +132,8 @@ Test(emit, text_colour_only_when_asked)
 
 Test(emit, text_without_findings)
 {
-    findings.n = 0;
-    char *got = emit(sl_emit_text, &plain);
+    findings->n = 0;
+    char *got = emit_text(&plain);
     cr_assert_str_eq(got, "no findings\n");
     free(got);
 }
@@ -154,6 +169,22 @@ static double num_at(cJSON *j, const char *p)
     return x->valuedouble;
 }
 
+/* A rule property whose name holds a dot, out of path()'s reach. */
+static const char *rule_prop(cJSON *rule, const char *name)
+{
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(path(rule, "properties"), name);
+    return cJSON_IsString(x) ? x->valuestring : NULL;
+}
+
+/* "0123456789abcdef:N" */
+static void assert_fingerprint(const char *fp, int n)
+{
+    char want[8];
+    snprintf(want, sizeof want, ":%d", n);
+    cr_assert_eq(strspn(fp, "0123456789abcdef"), 16, "not 16 hex digits: %s", fp);
+    cr_assert_str_eq(fp + 16, want);
+}
+
 Test(emit, json_fields_and_key_order)
 {
     char *text = emit(sl_emit_json, &plain);
@@ -177,7 +208,8 @@ Test(emit, json_fields_and_key_order)
     cr_assert_eq(num_at(j, "findings.2.fixes.1.edits.0.end.column"), 46);
     cr_assert_str_eq(str_at(j, "findings.2.scenario"), "expert-parallel probe");
     cr_assert(cJSON_IsNull(path(j, "findings.0.scenario")));
-    cr_assert_eq(strlen(str_at(j, "findings.2.fingerprint")), 16);
+    assert_fingerprint(str_at(j, "findings.2.fingerprint"), 1);
+    cr_assert_eq(cJSON_GetArraySize(path(j, "problems")), 0);
     cr_assert_eq(num_at(j, "summary.error"), 1);
     cr_assert_eq(num_at(j, "summary.warning"), 1);
     cr_assert_eq(num_at(j, "summary.note"), 1);
@@ -191,15 +223,109 @@ Test(emit, json_fields_and_key_order)
     free(text);
 }
 
+/* Problems as the engine reports them: the same input error met by two
+ * targets, an error at a command-line word, a word left out of a script. */
+static void add_problems(void)
+{
+    add_problem(SL_LEVEL_ERROR, at("configs/broken.yml", 4, 1), "could not parse YAML");
+    add_problem(SL_LEVEL_ERROR, (sl_loc){.word = 3}, "override key '' is not a config key name");
+    add_problem(SL_LEVEL_WARNING, at("run.sh", 7, 20), "unknown variable RUN_NAME");
+    add_problem(SL_LEVEL_ERROR, at("configs/broken.yml", 4, 1), "could not parse YAML");
+}
+
+Test(emit, json_lists_each_problem_once)
+{
+    add_problems();
+    char *text = emit(sl_emit_json, &plain);
+    cJSON *j = parse(text);
+    cr_assert_eq(cJSON_GetArraySize(path(j, "problems")), 3);
+    cr_assert_str_eq(str_at(j, "problems.0.level"), "error");
+    cr_assert_str_eq(str_at(j, "problems.0.message"), "could not parse YAML");
+    cr_assert_str_eq(str_at(j, "problems.0.location.file"), "configs/broken.yml");
+    cr_assert_eq(num_at(j, "problems.0.location.line"), 4);
+    cr_assert_eq(num_at(j, "problems.1.location.command_line_word"), 3);
+    cr_assert_str_eq(str_at(j, "problems.2.level"), "warning");
+    cJSON_Delete(j);
+    free(text);
+}
+
+/* Lead bytes and continuation bytes in their places (a rough check: the
+ * emitters' own is stricter). */
+static bool valid_utf8(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int n = *p < 0x80           ? 0
+                : (*p & 0xe0) == 0xc0 ? 1
+                : (*p & 0xf0) == 0xe0 ? 2
+                : (*p & 0xf8) == 0xf0 ? 3
+                                      : -1;
+        if (n < 0 || (n == 1 && *p < 0xc2))
+            return false;
+        for (int i = 0; i < n; i++)
+            if ((*++p & 0xc0) != 0x80)
+                return false;
+    }
+    return true;
+}
+
+/* A file name in Latin-1, a truncated sequence and an encoded surrogate:
+ * the documents stay UTF-8, the bytes that are not become U+FFFD. */
+Test(emit, json_and_sarif_are_utf8_whatever_the_paths)
+{
+    findings->n = 0;
+    sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING, at("configs/caf\xe9.yml", 3, 1),
+                    "tensor 'm\xc3' \xed\xa0\x80 clashes in r\xc3\xa9sum\xc3\xa9");
+    add_problem(SL_LEVEL_ERROR, at("configs/\xff.yml", 1, 1), "cannot read");
+    emitter fns[] = {sl_emit_json, sl_emit_sarif};
+    for (size_t i = 0; i < 2; i++) {
+        char *text = emit(fns[i], &plain);
+        cr_assert(valid_utf8(text), "not UTF-8:\n%s", text);
+        cr_assert_not_null(strstr(text, "r\xc3\xa9sum\xc3\xa9"), "valid text was changed");
+        cr_assert_not_null(strstr(text, "m\xef\xbf\xbd' \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));
+        cJSON_Delete(parse(text));
+        free(text);
+    }
+    char *text = emit(sl_emit_sarif, &plain);
+    cJSON *j = parse(text);
+    cr_assert_str_eq(str_at(j, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"),
+                     "configs/caf%E9.yml");
+    cJSON_Delete(j);
+    free(text);
+}
+
 Test(emit, github_escapes_data_and_properties)
 {
-    findings.n = 0;
-    sl_finding *f = sl_findings_add(arena, &findings, &clash, SL_LEVEL_NOTE,
+    findings->n = 0;
+    sl_finding *f = sl_findings_add(arena, findings, &clash, SL_LEVEL_NOTE,
                                     at("odd,dir:x/100%.yml", 7, 2), "50% done\r\nnext: a, b");
     sl_finding_note(arena, f, "why");
     char *got = emit(sl_emit_github, &(sl_emit_opts){0});
     cr_assert_str_eq(got, "::notice file=odd%2Cdir%3Ax/100%25.yml,line=7,col=2,"
                           "title=SL901 axis-clash::50%25 done%0D%0Anext: a, b%0Awhy\n");
+    free(got);
+}
+
+/* Nothing a scanned name holds can end the command or start another: the
+ * output has one line per annotation, and each `::` in it is ours. */
+Test(emit, github_names_cannot_start_a_command)
+{
+    findings->n = 0;
+    static const char evil[] = "a::error::b,c:d%0A\r\n::warning file=x::e";
+    sl_finding *f = sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING,
+                                    at(sl_sprintf(arena, "cfg/%s.yml", evil), 3, 1),
+                                    sl_sprintf(arena, "tensor '%s' loses expert", evil));
+    sl_finding_note(arena, f, sl_sprintf(arena, "logical name %s", evil));
+    sl_finding_related(arena, f, at(sl_sprintf(arena, "%s.py", evil), 9, 1), evil);
+    add_problem(SL_LEVEL_ERROR, at(sl_sprintf(arena, "%s.yml", evil), 2, 5), evil);
+    char *got = emit(sl_emit_github, &(sl_emit_opts){0});
+    cr_assert_str_eq(got,
+        "::warning file=cfg/a%3A%3Aerror%3A%3Ab%2Cc%3Ad%250A%0D%0A%3A%3Awarning file=x%3A%3Ae.yml,"
+        "line=3,col=1,title=SL901 axis-clash::tensor 'a::error::b,c:d%250A%0D%0A::warning "
+        "file=x::e' loses expert%0Alogical name a::error::b,c:d%250A%0D%0A::warning file=x::e"
+        "%0Aa::error::b,c:d%250A%0D%0A::warning file=x::e.py:9:1: a::error::b,c:d%250A%0D%0A"
+        "::warning file=x::e\n"
+        "::error file=a%3A%3Aerror%3A%3Ab%2Cc%3Ad%250A%0D%0A%3A%3Awarning file=x%3A%3Ae.yml,"
+        "line=2,col=5,title=SL900 input-error::a::error::b,c:d%250A%0D%0A::warning file=x::e\n");
     free(got);
 }
 
@@ -210,6 +336,30 @@ Test(emit, github_levels_and_command_line_words)
     cr_assert_not_null(strstr(got, "::error file=configs/base.yml,line=3,col=1,title=SL903"));
     cr_assert_not_null(strstr(got, "::warning file=configs/moe.yml,line=12,col=5,"));
     free(got);
+}
+
+/* Input errors are SL900 annotations; a word left out is a warning of the
+ * run, under no rule. */
+Test(emit, github_reports_problems)
+{
+    add_problems();
+    char *got = emit(sl_emit_github, &plain);
+    const char *tail = strstr(got, "::error file=configs/broken.yml");
+    cr_assert_not_null(tail, "%s", got);
+    cr_assert_str_eq(tail, "::error file=configs/broken.yml,line=4,col=1,title=SL900 "
+                           "input-error::could not parse YAML\n"
+                           "::error title=SL900 input-error::command line, word 3: override "
+                           "key '' is not a config key name\n"
+                           "::warning file=run.sh,line=7,col=20::unknown variable RUN_NAME\n");
+    free(got);
+}
+
+static cJSON *sarif(const sl_emit_opts *o)
+{
+    char *text = emit(sl_emit_sarif, o);
+    cJSON *j = parse(text);
+    free(text);
+    return j;
 }
 
 /* The result for `rule_id`, whose ruleIndex must point at that rule. */
@@ -230,68 +380,159 @@ static cJSON *sarif_result(cJSON *log, const char *rule_id)
 
 Test(emit, sarif_rules_and_rule_index)
 {
-    sl_finding *f = findings.items[2];
-    cr_assert_str_eq(f->rule->id, "SL901");
-    sl_finding_fix(arena, f, "Only an override, nothing to edit.")->override = "a=1";
-    char *text = emit(sl_emit_sarif, &plain);
-    cJSON *j = parse(text);
+    cJSON *j = sarif(&plain);
     cr_assert_str_eq(str_at(j, "version"), "2.1.0");
     cr_assert_str_eq(str_at(j, "runs.0.tool.driver.version"), "0.1.0");
     cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.tool.driver.rules")), 3);
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.2.id"), "SL903");
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.0.properties.tags.1"), "moe");
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.0.fullDescription.text"),
-                     "Two dims want one axis.");
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.0.help.markdown"), clash.doc);
+    cJSON *rule = path(j, "runs.0.tool.driver.rules.0");
+    cr_assert_str_eq(str_at(rule, "id"), "SL901");
+    cr_assert_str_eq(str_at(rule, "properties.tags.1"), "moe");
+    cr_assert_str_eq(str_at(rule, "properties.precision"), "high");
+    cr_assert_str_eq(rule_prop(rule, "problem.severity"), "warning");
+    cr_assert_null(cJSON_GetObjectItem(path(rule, "properties"), "security-severity"));
+    cr_assert_str_eq(str_at(rule, "fullDescription.text"), "Two dims want one axis.");
+    cr_assert_str_eq(str_at(rule, "help.markdown"), clash.doc);
+    cr_assert_str_eq(str_at(rule, "helpUri"),
+                     "https://github.com/shardlint/shardlint/blob/main/docs/rules/SL901.md");
     cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.1.defaultConfiguration.level"), "note");
+    cr_assert_str_eq(rule_prop(path(j, "runs.0.tool.driver.rules.1"), "problem.severity"),
+                     "recommendation");
+    cr_assert_null(cJSON_GetObjectItem(path(j, "runs.0.tool.driver.rules.1.properties"),
+                                       "precision"));
+    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.2.id"), "SL903");
     cr_assert_str_eq(str_at(j, "runs.0.columnKind"), "unicodeCodePoints");
-    cJSON *r = sarif_result(j, "SL901");
-    cr_assert_str_eq(str_at(r, "level"), "warning");
-    cr_assert_str_eq(str_at(r, "message.text"),
-                     "activation_exp loses expert to activation_batch_moe\n"
+    sarif_result(j, "SL901");
+    sarif_result(j, "SL902");
+    sarif_result(j, "SL903");
+    cJSON_Delete(j);
+}
+
+/* driver.rules describes the rules the log names, and no other: a rule
+ * added to shardlint changes no log it has nothing in. */
+Test(emit, sarif_describes_only_the_rules_it_uses)
+{
+    findings->n = 1;
+    cJSON *j = sarif(&plain);
+    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.tool.driver.rules")), 1);
+    cJSON_Delete(j);
+    findings->n = 0;
+    j = sarif(&plain);
+    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.tool.driver.rules")), 0);
+    cr_assert(cJSON_IsTrue(path(j, "runs.0.invocations.0.executionSuccessful")));
+    cJSON_Delete(j);
+}
+
+static const char *message_of(cJSON *j, const char *rule_id)
+{
+    return str_at(sarif_result(j, rule_id), "message.text");
+}
+
+/* The headline, then what to do: the preferred fix, its verification, the
+ * word for the command line and the edit to paste, the other fix; then the
+ * related location as a link; the notes last. */
+Test(emit, sarif_message_says_what_to_do)
+{
+    cJSON *j = sarif(&plain);
+    cr_assert_str_eq(message_of(j, "SL901"),
+                     "activation_exp loses expert to activation_batch_moe.\n"
+                     "Fix: Resolve the dispatch dims on their own.\n"
+                     "Verified: linting again with the fix reports nothing.\n"
+                     "On the command line: moe_dispatch_no_expert_sharding=true\n"
+                     "Edit configs/moe.yml, line 2, column 1: insert\n"
+                     "    moe_dispatch_no_expert_sharding: true\n"
+                     "Other fix: Give the batch dim a rule without expert.\n"
+                     "Involved: [activation_batch_moe takes expert first here](0).\n"
                      "The expert dim of the dispatch tensor is replicated.\n"
                      "XLA then gathers the expert weights instead of an AllToAll.");
-    /* SARIF fixes are edits: the override-only fix is left out. */
+    const char *md = str_at(sarif_result(j, "SL901"), "message.markdown");
+    cr_assert_not_null(strstr(md, "**Fix:** Resolve the dispatch dims on their own.\n\n"));
+    cr_assert_not_null(strstr(md, "On the command line: `moe_dispatch_no_expert_sharding=true`"));
+    cr_assert_not_null(strstr(md, "Edit `configs/moe.yml`, line 2, column 1: insert\n\n```\n"
+                                  "moe_dispatch_no_expert_sharding: true\n```"));
+    cr_assert_not_null(strstr(md, "Involved: [activation\\_batch\\_moe takes expert first "
+                                  "here](0)."));
+    /* SARIF fixes are edits: both fixes edit files, both are there. */
+    cJSON *r = sarif_result(j, "SL901");
     cr_assert_eq(cJSON_GetArraySize(path(r, "fixes")), 2);
     cr_assert_eq(num_at(r, "fixes.1.artifactChanges.0.replacements.0.deletedRegion.endColumn"), 46);
     cr_assert_str_eq(str_at(r, "fixes.0.artifactChanges.0.replacements.0.insertedContent.text"),
                      "moe_dispatch_no_expert_sharding: true\n");
-    sarif_result(j, "SL902");
-    sarif_result(j, "SL903");
     cJSON_Delete(j);
-    free(text);
 }
 
-Test(emit, sarif_uris_relative_to_base)
+/* A fix nobody prefers is only possible; one never re-linted says so; a
+ * fix that is only a word is in the message and not among SARIF's fixes. */
+Test(emit, sarif_message_for_an_unverified_fix)
+{
+    findings->n = 0;
+    sl_finding *f = sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING,
+                                    at("configs/a.yml", 3, 1), "a clash");
+    sl_finding_fix(arena, f, "Set `x` to [1, 2].")->override = "x=[1,2]";
+    cJSON *j = sarif(&plain);
+    cr_assert_str_eq(message_of(j, "SL901"),
+                     "a clash.\n"
+                     "Possible fix: Set `x` to [1, 2].\n"
+                     "Not verified: shardlint did not lint the patched config.\n"
+                     "On the command line: x=[1,2]");
+    cr_assert_null(cJSON_GetObjectItem(sarif_result(j, "SL901"), "fixes"));
+    cJSON_Delete(j);
+}
+
+/* A note's locations: a related one becomes a link labelled with its
+ * file's base name and line; brackets in link text are escaped as SARIF's
+ * plain-text links require; a built-in default is not a location. */
+Test(emit, sarif_links_related_locations)
+{
+    findings->n = 0;
+    sl_finding *f = sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING,
+                                    at("configs/a.yml", 3, 1), "a clash");
+    sl_finding_related(arena, f, at("configs/base.yml", 88, 5), "rule ['b', ['c']] first");
+    sl_finding_related(arena, f, (sl_loc){0}, "a default");
+    sl_finding_related(arena, f, (sl_loc){.word = 4}, "the override");
+    sl_finding_note(arena, f, "`b` -> [c] (configs/base.yml:88:5) wins, not "
+                              "xconfigs/base.yml:88:5 or configs/base.yml:88:50 (configs/a.yml:3:1).");
+    cJSON *j = sarif(&plain);
+    cr_assert_str_eq(message_of(j, "SL901"),
+                     "a clash.\n"
+                     "Involved: [rule \\['b', \\['c'\\]\\] first](0); a default; command line, "
+                     "word 4: the override.\n"
+                     "`b` -> [c] ([base.yml:88](0)) wins, not xconfigs/base.yml:88:5 or "
+                     "configs/base.yml:88:50 (configs/a.yml:3:1).");
+    const char *md = str_at(sarif_result(j, "SL901"), "message.markdown");
+    cr_assert_not_null(strstr(md, "`b` -\\> \\[c\\] ([base.yml:88](0)) wins"), "%s", md);
+    cr_assert_eq(num_at(sarif_result(j, "SL901"), "relatedLocations.2.id"), 2);
+    cJSON_Delete(j);
+}
+
+Test(emit, sarif_uris_relative_to_the_root)
 {
     sl_emit_opts o = plain;
-    o.base_dir = "/srv/repo/";
-    findings.n = 0;
-    sl_findings_add(arena, &findings, &clash, SL_LEVEL_WARNING,
+    o.root = "/srv/repo/";
+    findings->n = 0;
+    sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING,
                     at("/srv/repo/./configs/a b#1.yml", 3, 4), "inside");
-    sl_findings_add(arena, &findings, &quiet, SL_LEVEL_NOTE, at("/elsewhere/x.yml", 1, 1),
+    sl_findings_add(arena, findings, &quiet, SL_LEVEL_NOTE, at("/elsewhere/x.yml", 1, 1),
                     "outside");
-    char *text = emit(sl_emit_sarif, &o);
-    cJSON *j = parse(text);
+    cJSON *j = sarif(&o);
     cr_assert_null(cJSON_GetObjectItem(path(j, "runs.0"), "originalUriBaseIds"),
                    "the log must not depend on where the checkout is");
     cJSON *in = sarif_result(j, "SL901");
     cJSON *art = path(in, "locations.0.physicalLocation.artifactLocation");
     cr_assert_str_eq(str_at(art, "uri"), "configs/a%20b%231.yml");
     cr_assert_str_eq(str_at(art, "uriBaseId"), "%SRCROOT%");
+    cr_assert_null(cJSON_GetObjectItem(art, "properties"));
     cr_assert_eq(num_at(in, "locations.0.physicalLocation.region.startLine"), 3);
     cr_assert_eq(num_at(in, "locations.0.physicalLocation.region.startColumn"), 4);
     art = path(sarif_result(j, "SL902"), "locations.0.physicalLocation.artifactLocation");
     cr_assert_str_eq(str_at(art, "uri"), "file:///elsewhere/x.yml");
     cr_assert_null(cJSON_GetObjectItem(art, "uriBaseId"));
+    cr_assert(cJSON_IsTrue(path(art, "properties.outsideRoot")));
     cJSON_Delete(j);
-    free(text);
 }
 
 Test(emit, sarif_command_line_finding_uses_related_file)
 {
-    char *text = emit(sl_emit_sarif, &plain);
-    cJSON *j = parse(text);
+    cJSON *j = sarif(&plain);
     cJSON *r = sarif_result(j, "SL902");
     cr_assert_str_eq(str_at(r, "locations.0.physicalLocation.artifactLocation.uri"),
                      "configs/my%20dir/base.yml");
@@ -301,47 +542,143 @@ Test(emit, sarif_command_line_finding_uses_related_file)
                      "command line, word 2: the entry config");
     cr_assert_eq(num_at(r, "relatedLocations.1.id"), 1);
     cJSON_Delete(j);
-    free(text);
 }
 
-static char *fingerprint_of(const char *rule_id)
+/* Code scanning rejects a whole log when one result has no file: a finding
+ * with no file anywhere is a notification of the run instead. */
+Test(emit, sarif_finding_in_no_file_is_a_notification)
 {
-    char *text = emit(sl_emit_sarif, &plain);
-    cJSON *j = parse(text);
-    char *fp = strdup(str_at(sarif_result(j, rule_id), "partialFingerprints.shardlintFingerprint/v1"));
+    findings->n = 0;
+    sl_finding *f = sl_findings_add(arena, findings, &quiet, SL_LEVEL_NOTE, (sl_loc){.word = 5},
+                                    "only words");
+    sl_finding_related(arena, f, (sl_loc){.word = 2}, "the entry config");
+    cJSON *j = sarif(&plain);
+    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.results")), 0);
+    cJSON *n = path(j, "runs.0.invocations.0.toolExecutionNotifications.0");
+    cr_assert_str_eq(str_at(n, "level"), "note");
+    cr_assert_eq(strncmp(str_at(n, "message.text"), "command line, word 5: only words.", 33), 0);
+    cr_assert_str_eq(str_at(n, "associatedRule.id"), "SL902");
+    cr_assert_null(cJSON_GetObjectItem(n, "locations"));
     cJSON_Delete(j);
-    free(text);
+}
+
+/* Every input error in a file is an SL900 result there; every problem is a
+ * notification; the invocation did not succeed. */
+Test(emit, sarif_reports_problems)
+{
+    add_problems();
+    cJSON *j = sarif(&plain);
+    cJSON *r = sarif_result(j, "SL900");
+    cr_assert_str_eq(str_at(r, "level"), "error");
+    cr_assert_str_eq(str_at(r, "message.text"),
+                     "could not parse YAML.\nNothing that depends on this input was linted.");
+    cr_assert_str_eq(str_at(r, "locations.0.physicalLocation.artifactLocation.uri"),
+                     "configs/broken.yml");
+    cr_assert_eq(num_at(r, "locations.0.physicalLocation.region.startLine"), 4);
+    assert_fingerprint(str_at(r, "partialFingerprints.primaryLocationLineHash"), 1);
+    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.results")), 4, "one SL900 result");
+    cJSON *inv = path(j, "runs.0.invocations.0");
+    cr_assert(cJSON_IsFalse(path(inv, "executionSuccessful")));
+    cr_assert_eq(cJSON_GetArraySize(path(inv, "toolExecutionNotifications")), 3);
+    cr_assert_str_eq(str_at(inv, "toolExecutionNotifications.1.message.text"),
+                     "command line, word 3: override key '' is not a config key name");
+    cr_assert_str_eq(str_at(inv, "toolExecutionNotifications.1.associatedRule.id"), "SL900");
+    cr_assert_str_eq(str_at(inv, "toolExecutionNotifications.2.level"), "warning");
+    cr_assert_eq(num_at(inv, "toolExecutionNotifications.2.locations.0.physicalLocation.region."
+                             "startColumn"), 20);
+    cr_assert_null(cJSON_GetObjectItem(path(inv, "toolExecutionNotifications.2"),
+                                       "associatedRule"));
+    cJSON_Delete(j);
+}
+
+static char *fingerprint_of(const char *rule_id, const sl_emit_opts *o)
+{
+    cJSON *j = sarif(o);
+    cJSON *fps = path(sarif_result(j, rule_id), "partialFingerprints");
+    char *fp = strdup(str_at(fps, "shardlintFingerprint/v2"));
+    cr_assert_str_eq(str_at(fps, "primaryLocationLineHash"), fp,
+                     "code scanning matches alerts by primaryLocationLineHash only");
+    cJSON_Delete(j);
     return fp;
 }
 
 Test(emit, sarif_fingerprints_stable_across_runs_and_lines)
 {
-    char *first = fingerprint_of("SL901");
-    char *again = fingerprint_of("SL901");
+    char *first = fingerprint_of("SL901", &plain);
+    assert_fingerprint(first, 1);
+    char *again = fingerprint_of("SL901", &plain);
     cr_assert_str_eq(first, again);
-    findings.n = 0;
-    add_clash(40);
-    char *moved = fingerprint_of("SL901");
+    findings->n = 0;
+    sl_finding *f = add_clash(40);
+    f->related[0].loc.line = 600;
+    char *moved = fingerprint_of("SL901", &plain);
     cr_assert_str_eq(first, moved, "a line shift changed the fingerprint");
-    findings.items[0]->key = "moe.dense.mlp/expert";
-    char *other = fingerprint_of("SL901");
+    f->key = "moe.dense.mlp/expert";
+    char *other = fingerprint_of("SL901", &plain);
     cr_assert_str_neq(first, other);
+    f->key = "moe.dense.dispatch/expert";
+    f->related[0].loc.file = "configs/other.yml";
+    char *elsewhere = fingerprint_of("SL901", &plain);
+    cr_assert_str_neq(first, elsewhere, "the files of related locations are part of it");
     free(first);
     free(again);
     free(moved);
     free(other);
+    free(elsewhere);
+}
+
+/* A scanned site's key holds its file and line ("layers/x.py:120 f: v"):
+ * the line does not enter the fingerprint, nor the working directory the
+ * file was named from. */
+Test(emit, sarif_fingerprints_of_scanned_sites)
+{
+    const char *fp[3];
+    const char *files[] = {"src/layers/x.py", "src/layers/x.py", "checkout/src/layers/x.py"};
+    const char *roots[] = {".", ".", "checkout"};
+    int lines[] = {120, 121, 120};
+    for (int i = 0; i < 3; i++) {
+        findings->n = 0;
+        sl_finding *f = sl_findings_add(arena, findings, &clash, SL_LEVEL_WARNING,
+                                        at("configs/base.yml", 5, 1), "a clash");
+        f->key = sl_sprintf(arena, "SL901:%s:%d f: v:0:expert", files[i], lines[i]);
+        sl_finding_related(arena, f, at(files[i], lines[i], 9), "tensor");
+        f->loc.file = i == 2 ? "checkout/configs/base.yml" : "configs/base.yml";
+        sl_emit_opts o = plain;
+        o.root = roots[i];
+        char *s = fingerprint_of("SL901", &o);
+        fp[i] = sl_strdup(arena, s);
+        free(s);
+    }
+    cr_assert_str_eq(fp[0], fp[1], "the scanned site's line changed the fingerprint");
+    cr_assert_str_eq(fp[0], fp[2], "the working directory changed the fingerprint");
+}
+
+/* Two results with one identity (two launches of a script with the same
+ * problem) are two alerts: :1 and :2, in the log's order. */
+Test(emit, sarif_fingerprints_count_repeats)
+{
+    findings->n = 0;
+    add_clash(12);
+    add_clash(30);
+    cJSON *j = sarif(&plain);
+    const char *a = str_at(j, "runs.0.results.0.partialFingerprints.primaryLocationLineHash");
+    const char *b = str_at(j, "runs.0.results.1.partialFingerprints.primaryLocationLineHash");
+    assert_fingerprint(a, 1);
+    assert_fingerprint(b, 2);
+    cr_assert_eq(strncmp(a, b, 16), 0);
+    cJSON_Delete(j);
 }
 
 Test(emit, json_and_sarif_share_fingerprints)
 {
-    char *sarif = fingerprint_of("SL901");
+    char *fp = fingerprint_of("SL901", &plain);
     char *text = emit(sl_emit_json, &plain);
     cJSON *j = parse(text);
     cr_assert_str_eq(str_at(j, "findings.2.rule"), "SL901");
-    cr_assert_str_eq(str_at(j, "findings.2.fingerprint"), sarif);
+    cr_assert_str_eq(str_at(j, "findings.2.fingerprint"), fp);
     cJSON_Delete(j);
     free(text);
-    free(sarif);
+    free(fp);
 }
 
 static void write_and_validate(const char *text, bool want_valid)
@@ -356,6 +693,7 @@ static void write_and_validate(const char *text, bool want_valid)
 
 Test(emit, sarif_validates_against_schema)
 {
+    add_problems();
     char *text = emit(sl_emit_sarif, &plain);
     write_and_validate(text, true);
     /* The harness itself must reject what the schema forbids. */
@@ -381,7 +719,7 @@ static const char *batch_phys[] = {"fsdp", "expert"};
 static void build_result(void)
 {
     arena = sl_arena_new();
-    memset(&findings, 0, sizeof findings);
+    memset(&report, 0, sizeof report);
     axes[0] = (sl_axis){.name = "data", .size = 1, .ici = 1, .dcn = 1,
                         .ici_key = "ici_data_parallelism", .ici_loc = at("configs/base.yml", 90, 23)};
     axes[1] = (sl_axis){.name = "fsdp", .size = 2, .ici = 2, .dcn = 1,

@@ -12,28 +12,19 @@
 
 typedef struct {
     bool color;              /* ANSI colour (text only) */
-    const char *base_dir;    /* URIs in SARIF are relative to this */
+    /* The repository root: SARIF URIs, GitHub annotations and fingerprints
+     * name files relative to it (NULL: the working directory). */
+    const char *root;
     const char *tool_version;
-    /* The rules SARIF describes besides those of the findings; NULL means
-     * sl_rule_registry. */
-    const sl_rule_def *const *rules;
-    size_t nrules;
 } sl_emit_opts;
 
 void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o);
-void sl_emit_json(FILE *out, const sl_findings *f, const sl_emit_opts *o);
-void sl_emit_sarif(FILE *out, const sl_findings *f, const sl_emit_opts *o);
-void sl_emit_github(FILE *out, const sl_findings *f, const sl_emit_opts *o);
-
-/* The rules a SARIF log describes: opts->rules (or the registry), then any
- * other rule a finding refers to, each id once. Returns the count. */
-size_t sl_emit_rule_list(sl_arena *a, const sl_findings *f, const sl_emit_opts *o,
-                         const sl_rule_def ***out);
-
-/* A finding's identity across runs: FNV-1a 64 of rule id, key and path as
- * 16 hex digits in buf (17 bytes). Line numbers do not enter it, so
- * unrelated edits above a finding keep its fingerprint. */
-const char *sl_emit_fingerprint(const sl_finding *f, const char *path, char *buf);
+/* The machine formats also report the report's problems, each distinct
+ * problem once: a run whose inputs could not be read still writes a whole
+ * document that says so. */
+void sl_emit_json(FILE *out, const sl_report *r, const sl_emit_opts *o);
+void sl_emit_sarif(FILE *out, const sl_report *r, const sl_emit_opts *o);
+void sl_emit_github(FILE *out, const sl_report *r, const sl_emit_opts *o);
 
 /* Findings per level, indexed by sl_level. */
 void sl_emit_count(const sl_findings *f, size_t counts[4]);

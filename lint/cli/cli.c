@@ -17,7 +17,7 @@ static const char usage[] =
     "                       [--specs FILE.yml] [--source DIR] [--format text|json|sarif|github]\n"
     "                       [--output FILE] [--fail-level note|warning|error]\n"
     "                       [--select IDS] [--ignore IDS] [--fix] [--no-latent]\n"
-    "                       [--color auto|always|never]\n"
+    "                       [--color auto|always|never] [--root DIR]\n"
     "       shardlint rules [--format text|json]\n"
     "       shardlint explain RULE\n"
     "       shardlint lsp [--stdio]\n"
@@ -69,7 +69,7 @@ static int parse_color(const char *s, int *out)
 /* Options that take a value: the value is the next word or follows '='. */
 static const char *const value_options[] = {"--devices", "--slices", "--fail-level", "--color",
                                             "--specs",   "--format", "--output",     "--select",
-                                            "--ignore",  "--source", NULL};
+                                            "--ignore",  "--source", "--root",       NULL};
 
 static bool takes_value(const char *name)
 {
@@ -97,6 +97,7 @@ static int option_value(sl_arena *a, sl_cli_opts *o, const char *name, const cha
                         : strcmp(name, "--format") == 0 ? &o->format
                         : strcmp(name, "--output") == 0 ? &o->output
                         : strcmp(name, "--select") == 0 ? &o->select
+                        : strcmp(name, "--root") == 0   ? &o->root
                                                         : &o->ignore;
     *slot = v;
     return 0;

@@ -78,17 +78,17 @@ void sl_cli_problems(FILE *err, const sl_report *r)
 static int emit(FILE *out, void *ctx)
 {
     void **args = ctx;
-    const sl_findings *f = args[0];
+    const sl_report *r = args[0];
     const sl_emit_opts *eo = args[1];
     const char *format = args[2];
     if (strcmp(format, "json") == 0)
-        sl_emit_json(out, f, eo);
+        sl_emit_json(out, r, eo);
     else if (strcmp(format, "sarif") == 0)
-        sl_emit_sarif(out, f, eo);
+        sl_emit_sarif(out, r, eo);
     else if (strcmp(format, "github") == 0)
-        sl_emit_github(out, f, eo);
+        sl_emit_github(out, r, eo);
     else
-        sl_emit_text(out, f, eo);
+        sl_emit_text(out, &r->findings, eo);
     return ferror(out) ? -1 : 0;
 }
 
@@ -100,12 +100,25 @@ static bool use_color(const sl_cli_opts *o, FILE *out)
     return !o->output && !(no && *no) && isatty(fileno(out));
 }
 
-static int write_output(const sl_cli_opts *o, const sl_findings *f, FILE *out, FILE *err)
+/* What SARIF and GitHub annotations name files from: --root, else the
+ * repository the working directory is in, else the one the first path is
+ * in (a run from outside the checkout), else the working directory. */
+static const char *repo_root(sl_arena *a, const sl_cli_opts *o)
 {
-    char cwd[4096];
-    sl_emit_opts eo = {.color = use_color(o, out), .base_dir = getcwd(cwd, sizeof cwd),
+    if (o->root)
+        return o->root;
+    const char *root = sl_path_repo_root(a, ".");
+    if (!root && o->paths.n)
+        root = sl_path_repo_root(a, o->paths.items[0]);
+    return root ? root : ".";
+}
+
+static int write_output(sl_arena *a, const sl_cli_opts *o, const sl_report *r, FILE *out,
+                        FILE *err)
+{
+    sl_emit_opts eo = {.color = use_color(o, out), .root = repo_root(a, o),
                        .tool_version = SHARDLINT_VERSION};
-    void *args[] = {(void *)f, &eo, (void *)o->format};
+    void *args[] = {(void *)r, &eo, (void *)o->format};
     if (!o->output)
         return emit(out, args) == 0 && fflush(out) == 0 ? 0 : sl_cli_stdout_error(err);
     sl_err e;
@@ -151,7 +164,11 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
     int rc = sl_session_check(s, &co, &r);
     sl_cli_problems(err, &r);
     sl_findings *all = &r.findings;
-    if (rc != 0 || (r.nfailed && r.nfailed == r.ntargets)) {
+    /* Nothing could be linted: the problems above are the report. The
+     * machine formats still write theirs, which says so to the CI reading
+     * it (code scanning rejects an empty file). */
+    bool none = rc != 0 || (r.nfailed && r.nfailed == r.ntargets);
+    if (none && strcmp(o->format, "text") == 0) {
         sl_report_free(&r);
         sl_session_free(s);
         return 2;
@@ -160,7 +177,7 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
     sl_findings_sort(all);
     rc = o->fix ? fix_files(a, all, err) : 0;
     if (rc == 0)
-        rc = write_output(o, all, out, err);
+        rc = write_output(a, o, &r, out, err);
     if (rc == 0)
         rc = r.nerrors ? 2 : exit_status(o, all);
     sl_report_free(&r);

@@ -17,6 +17,7 @@ typedef struct {
     const char *specs_file;
     const char *format;
     const char *output;
+    const char *root;         /* --root: the repository root for SARIF and GitHub */
     const char *select;       /* comma-separated ids or names */
     const char *ignore;
     sl_level fail_level;

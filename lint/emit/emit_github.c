@@ -1,8 +1,7 @@
 /* GitHub Actions workflow commands: one `::warning file=...::msg` line per
- * finding, which the runner turns into an annotation on the file. */
-#include "shardlint/emit.h"
-
-#include <string.h>
+ * finding and per distinct problem of the inputs, which the runner turns
+ * into an annotation on the file. */
+#include "emit_internal.h"
 
 /* The runner splits on newlines and on "::", and reads `,` and `:` inside
  * properties as separators, so those are percent-encoded as the runner's
@@ -26,37 +25,46 @@ static const char *command(sl_level l)
     return l == SL_LEVEL_ERROR ? "error" : l == SL_LEVEL_WARNING ? "warning" : "notice";
 }
 
-/* The file relative to base_dir when one is given: annotations name files
- * from the repository root. */
-static void put_properties(FILE *out, sl_arena *a, const sl_finding *f, const sl_emit_opts *o)
+/* " file=F,line=L,col=C" with the file from the root (annotations name
+ * files from the repository root), or nothing for a location in no file;
+ * returns the separator the next property needs. */
+static const char *put_location(FILE *out, sl_arena *a, sl_loc l, const sl_emit_opts *o)
 {
-    const char *sep = " ";
-    if (f->loc.file) {
-        fputs(" file=", out);
-        put_escaped(out, o && o->base_dir ? sl_path_relative(a, f->loc.file, o->base_dir) : f->loc.file,
-                    true);
-        fprintf(out, ",line=%d", f->loc.line);
-        if (f->loc.col > 0)
-            fprintf(out, ",col=%d", f->loc.col);
-        sep = ",";
+    if (!l.file)
+        return " ";
+    fputs(" file=", out);
+    put_escaped(out, sl_emit_path(a, l.file, o ? o->root : NULL), true);
+    fprintf(out, ",line=%d", l.line);
+    if (l.col > 0)
+        fprintf(out, ",col=%d", l.col);
+    return ",";
+}
+
+static void put_title(FILE *out, const char *sep, const sl_rule_def *r)
+{
+    fprintf(out, "%stitle=", sep);
+    put_escaped(out, r->id, true);
+    if (r->name) {
+        fputc(' ', out);
+        put_escaped(out, r->name, true);
     }
-    if (f->rule) {
-        fprintf(out, "%stitle=", sep);
-        put_escaped(out, f->rule->id, true);
-        if (f->rule->name) {
-            fputc(' ', out);
-            put_escaped(out, f->rule->name, true);
-        }
-    }
+}
+
+/* A location in a message: its file from the root, as in file=. */
+static void put_where(FILE *out, sl_arena *a, sl_loc l, const sl_emit_opts *o)
+{
+    char where[512];
+    if (l.file)
+        l.file = sl_emit_path(a, l.file, o ? o->root : NULL);
+    put_escaped(out, sl_loc_str(l, where, sizeof where), false);
 }
 
 /* The annotation's body: the message, then each note, related location and
  * fix on a line of its own. */
-static void put_message(FILE *out, const sl_finding *f)
+static void put_message(FILE *out, sl_arena *a, const sl_finding *f, const sl_emit_opts *o)
 {
-    char where[512];
     if (!f->loc.file && f->loc.word > 0) {
-        put_escaped(out, sl_loc_str(f->loc, where, sizeof where), false);
+        put_where(out, a, f->loc, o);
         fputs(": ", out);
     }
     put_escaped(out, f->message, false);
@@ -66,7 +74,7 @@ static void put_message(FILE *out, const sl_finding *f)
     }
     for (size_t i = 0; i < f->nrelated; i++) {
         fputs("%0A", out);
-        put_escaped(out, sl_loc_str(f->related[i].loc, where, sizeof where), false);
+        put_where(out, a, f->related[i].loc, o);
         fputs(": ", out);
         put_escaped(out, f->related[i].message, false);
     }
@@ -81,16 +89,39 @@ static void put_message(FILE *out, const sl_finding *f)
     }
 }
 
-void sl_emit_github(FILE *out, const sl_findings *f, const sl_emit_opts *o)
+/* An input error is an annotation of SL900; a part of an input that was
+ * left out is a warning of the run, under no rule. */
+static void put_problem(FILE *out, sl_arena *a, const sl_problem *p, const sl_emit_opts *o)
+{
+    fprintf(out, "::%s", command(p->level));
+    const char *sep = put_location(out, a, p->loc, o);
+    if (p->level == SL_LEVEL_ERROR)
+        put_title(out, sep, &sl_rule_sl900);
+    fputs("::", out);
+    if (!p->loc.file && p->loc.word > 0) {
+        put_where(out, a, p->loc, o);
+        fputs(": ", out);
+    }
+    put_escaped(out, p->message, false);
+    fputc('\n', out);
+}
+
+void sl_emit_github(FILE *out, const sl_report *r, const sl_emit_opts *o)
 {
     sl_arena *a = sl_arena_new();
-    for (size_t i = 0; i < f->n; i++) {
-        const sl_finding *x = f->items[i];
+    for (size_t i = 0; i < r->findings.n; i++) {
+        const sl_finding *x = r->findings.items[i];
         fprintf(out, "::%s", command(x->level));
-        put_properties(out, a, x, o);
+        const char *sep = put_location(out, a, x->loc, o);
+        if (x->rule)
+            put_title(out, sep, x->rule);
         fputs("::", out);
-        put_message(out, x);
+        put_message(out, a, x, o);
         fputc('\n', out);
     }
+    const sl_problem **problems;
+    size_t np = sl_emit_problems(a, r, &problems);
+    for (size_t i = 0; i < np; i++)
+        put_problem(out, a, problems[i], o);
     sl_arena_free(a);
 }

@@ -1,10 +1,7 @@
-/* The machine format: every field of every finding, keys in a fixed order so
- * that output diffs cleanly between runs. */
-#include "shardlint/emit.h"
-
+/* The machine format: every field of every finding, then each distinct
+ * problem of the inputs, keys in a fixed order so that output diffs cleanly
+ * between runs. */
 #include "emit_internal.h"
-
-#include <stdlib.h>
 
 static cJSON *edit_json(const sl_edit *e)
 {
@@ -30,7 +27,7 @@ static cJSON *fix_json(const sl_fix *x)
     return o;
 }
 
-static cJSON *finding_json(sl_arena *a, const sl_finding *f, const sl_emit_opts *o)
+static cJSON *finding_json(sl_fingerprints *fp, const sl_finding *f)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddItemToObject(j, "rule", sl_json_str_or_null(f->rule ? f->rule->id : NULL));
@@ -52,30 +49,40 @@ static cJSON *finding_json(sl_arena *a, const sl_finding *f, const sl_emit_opts 
     for (size_t i = 0; i < f->nfixes; i++)
         cJSON_AddItemToArray(fixes, fix_json(&f->fixes[i]));
     cJSON_AddItemToObject(j, "scenario", sl_json_str_or_null(f->scenario));
-    char fp[17];
-    const char *path = f->loc.file ? sl_path_relative(a, f->loc.file, o ? o->base_dir : NULL) : NULL;
-    cJSON_AddStringToObject(j, "fingerprint", sl_emit_fingerprint(f, path, fp));
+    cJSON_AddStringToObject(j, "fingerprint", sl_fingerprint_finding(fp, f));
     return j;
 }
 
-void sl_emit_json(FILE *out, const sl_findings *f, const sl_emit_opts *o)
+static cJSON *problem_json(const sl_problem *p)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "level", sl_level_name(p->level));
+    cJSON_AddItemToObject(j, "message", sl_json_str_or_null(p->message));
+    cJSON_AddItemToObject(j, "location", sl_json_loc(p->loc));
+    return j;
+}
+
+void sl_emit_json(FILE *out, const sl_report *r, const sl_emit_opts *o)
 {
     sl_arena *a = sl_arena_new();
+    sl_fingerprints fp = {.a = a, .root = o ? o->root : NULL};
+    const sl_findings *f = &r->findings;
     cJSON *root = cJSON_CreateObject();
     cJSON_AddNumberToObject(root, "version", 1);
     cJSON *items = cJSON_AddArrayToObject(root, "findings");
     for (size_t i = 0; i < f->n; i++)
-        cJSON_AddItemToArray(items, finding_json(a, f->items[i], o));
+        cJSON_AddItemToArray(items, finding_json(&fp, f->items[i]));
+    const sl_problem **problems;
+    size_t np = sl_emit_problems(a, r, &problems);
+    cJSON *perr = cJSON_AddArrayToObject(root, "problems");
+    for (size_t i = 0; i < np; i++)
+        cJSON_AddItemToArray(perr, problem_json(problems[i]));
     size_t c[4];
     sl_emit_count(f, c);
     cJSON *sum = cJSON_AddObjectToObject(root, "summary");
     cJSON_AddNumberToObject(sum, "error", (double)c[SL_LEVEL_ERROR]);
     cJSON_AddNumberToObject(sum, "warning", (double)c[SL_LEVEL_WARNING]);
     cJSON_AddNumberToObject(sum, "note", (double)c[SL_LEVEL_NOTE]);
-    char *text = cJSON_Print(root);
-    if (text)
-        fprintf(out, "%s\n", text);
-    cJSON_free(text);
-    cJSON_Delete(root);
+    sl_json_write(out, root);
     sl_arena_free(a);
 }

@@ -237,9 +237,5 @@ void sl_emit_resolve_json(FILE *out, const sl_lint_result *r)
     cJSON *tensors = cJSON_AddArrayToObject(root, "tensors");
     for (size_t i = 0; i < r->ntensors; i++)
         cJSON_AddItemToArray(tensors, tensor_json(&r->tensors[i]));
-    char *text = cJSON_Print(root);
-    if (text)
-        fprintf(out, "%s\n", text);
-    cJSON_free(text);
-    cJSON_Delete(root);
+    sl_json_write(out, root);
 }
