@@ -1,5 +1,6 @@
 #include "support.h"
 
+#include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,7 @@ static char *drain(FILE *f)
     return buf;
 }
 
-cli_run run_cli(const char *const *args)
+static cli_run run_cli_in(const char *dir, const char *const *args)
 {
     char *argv[128];
     int argc = 0;
@@ -52,7 +53,7 @@ cli_run run_cli(const char *const *args)
     for (; args[argc - 1] && argc < 127; argc++)
         argv[argc] = (char *)args[argc - 1];
     argv[argc] = NULL;
-    if (chdir(SHARDLINT_SOURCE_DIR) != 0)
+    if (chdir(dir) != 0)
         abort();
     FILE *out = tmpfile(), *err = tmpfile();
     cli_run r;
@@ -62,7 +63,12 @@ cli_run run_cli(const char *const *args)
     return r;
 }
 
-cli_run run_cli_str(const char *args)
+cli_run run_cli(const char *const *args)
+{
+    return run_cli_in(SHARDLINT_SOURCE_DIR, args);
+}
+
+cli_run run_cli_str_in(const char *dir, const char *args)
 {
     char *copy = strdup(args);
     const char *words[128];
@@ -70,15 +76,52 @@ cli_run run_cli_str(const char *args)
     for (char *w = strtok(copy, " \n"); w && n < 127; w = strtok(NULL, " \n"))
         words[n++] = w;
     words[n] = NULL;
-    cli_run r = run_cli(words);
+    cli_run r = run_cli_in(dir, words);
     free(copy);
     return r;
+}
+
+cli_run run_cli_str(const char *args)
+{
+    return run_cli_str_in(SHARDLINT_SOURCE_DIR, args);
 }
 
 void cli_run_free(cli_run *r)
 {
     free(r->out);
     free(r->err);
+}
+
+cJSON *json_parse(const char *text)
+{
+    cJSON *j = cJSON_Parse(text);
+    cr_assert_not_null(j, "not JSON:\n%s", text);
+    return j;
+}
+
+cJSON *json_path(cJSON *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && j; k = strtok_r(NULL, ".", &save))
+        j = cJSON_IsArray(j) ? cJSON_GetArrayItem(j, atoi(k))
+                             : cJSON_GetObjectItemCaseSensitive(j, k);
+    cr_assert_not_null(j, "no %s", path);
+    return j;
+}
+
+const char *json_str(cJSON *j, const char *path)
+{
+    cJSON *x = json_path(j, path);
+    cr_assert(cJSON_IsString(x), "%s is not a string", path);
+    return x->valuestring;
+}
+
+double json_num(cJSON *j, const char *path)
+{
+    cJSON *x = json_path(j, path);
+    cr_assert(cJSON_IsNumber(x), "%s is not a number", path);
+    return x->valuedouble;
 }
 
 int sarif_validate(const char *text, char *msg, size_t size)

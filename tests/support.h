@@ -3,6 +3,7 @@
 #ifndef SHARDLINT_TEST_SUPPORT_H
 #define SHARDLINT_TEST_SUPPORT_H
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
 
 /* SHARDLINT_SOURCE_DIR "/fixtures/" rel, in a static buffer. */
@@ -22,7 +23,18 @@ typedef struct {
 cli_run run_cli(const char *const *args);
 /* The same, with the arguments as one space-separated string. */
 cli_run run_cli_str(const char *args);
+/* The same, from the working directory `dir`. */
+cli_run run_cli_str_in(const char *dir, const char *args);
 void cli_run_free(cli_run *r);
+
+/* The value at a dotted path ("runs.0.results.2.ruleId": array indices and
+ * object keys); the test fails when there is none, or, for json_str and
+ * json_num, when it is not a string or a number. */
+cJSON *json_path(cJSON *j, const char *path);
+const char *json_str(cJSON *j, const char *path);
+double json_num(cJSON *j, const char *path);
+/* text parsed; the test fails when it is not JSON. */
+cJSON *json_parse(const char *text);
 
 /* Validates a SARIF log (text) against fixtures/sarif/sarif-schema-2.1.0.json
  * with Debian's python3-jsonschema; returns its exit status (0: valid) and

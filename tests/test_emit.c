@@ -138,41 +138,10 @@ Test(emit, text_without_findings)
     free(got);
 }
 
-static cJSON *parse(const char *text)
-{
-    cJSON *j = cJSON_Parse(text);
-    cr_assert_not_null(j, "output is not JSON:\n%s", text);
-    return j;
-}
-
-static cJSON *path(cJSON *j, const char *p)
-{
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", p);
-    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && j; k = strtok_r(NULL, ".", &save))
-        j = cJSON_IsArray(j) ? cJSON_GetArrayItem(j, atoi(k)) : cJSON_GetObjectItemCaseSensitive(j, k);
-    cr_assert_not_null(j, "no %s", p);
-    return j;
-}
-
-static const char *str_at(cJSON *j, const char *p)
-{
-    cJSON *x = path(j, p);
-    cr_assert(cJSON_IsString(x), "%s is not a string", p);
-    return x->valuestring;
-}
-
-static double num_at(cJSON *j, const char *p)
-{
-    cJSON *x = path(j, p);
-    cr_assert(cJSON_IsNumber(x), "%s is not a number", p);
-    return x->valuedouble;
-}
-
-/* A rule property whose name holds a dot, out of path()'s reach. */
+/* A rule property whose name holds a dot, out of json_path()'s reach. */
 static const char *rule_prop(cJSON *rule, const char *name)
 {
-    cJSON *x = cJSON_GetObjectItemCaseSensitive(path(rule, "properties"), name);
+    cJSON *x = cJSON_GetObjectItemCaseSensitive(json_path(rule, "properties"), name);
     return cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
@@ -188,34 +157,34 @@ static void assert_fingerprint(const char *fp, int n)
 Test(emit, json_fields_and_key_order)
 {
     char *text = emit(sl_emit_json, &plain);
-    cJSON *j = parse(text);
-    cr_assert_eq(num_at(j, "version"), 1);
+    cJSON *j = json_parse(text);
+    cr_assert_eq(json_num(j, "version"), 1);
     /* Sorted: command-line first (no file), then configs/base.yml, then moe.yml. */
-    cr_assert_eq(num_at(j, "findings.0.location.command_line_word"), 5);
-    cr_assert_str_eq(str_at(j, "findings.1.rule"), "SL903");
-    cr_assert_str_eq(str_at(j, "findings.2.name"), "axis-clash");
-    cr_assert_str_eq(str_at(j, "findings.2.level"), "warning");
-    cr_assert_str_eq(str_at(j, "findings.2.location.file"), "configs/moe.yml");
-    cr_assert_eq(num_at(j, "findings.2.location.line"), 12);
-    cr_assert_eq(num_at(j, "findings.2.location.column"), 5);
-    cr_assert_str_eq(str_at(j, "findings.2.notes.1"),
+    cr_assert_eq(json_num(j, "findings.0.location.command_line_word"), 5);
+    cr_assert_str_eq(json_str(j, "findings.1.rule"), "SL903");
+    cr_assert_str_eq(json_str(j, "findings.2.name"), "axis-clash");
+    cr_assert_str_eq(json_str(j, "findings.2.level"), "warning");
+    cr_assert_str_eq(json_str(j, "findings.2.location.file"), "configs/moe.yml");
+    cr_assert_eq(json_num(j, "findings.2.location.line"), 12);
+    cr_assert_eq(json_num(j, "findings.2.location.column"), 5);
+    cr_assert_str_eq(json_str(j, "findings.2.notes.1"),
                      "XLA then gathers the expert weights instead of an AllToAll.");
-    cr_assert_eq(num_at(j, "findings.2.related.0.location.line"), 578);
-    cr_assert_str_eq(str_at(j, "findings.2.fixes.0.override"),
+    cr_assert_eq(json_num(j, "findings.2.related.0.location.line"), 578);
+    cr_assert_str_eq(json_str(j, "findings.2.fixes.0.override"),
                      "moe_dispatch_no_expert_sharding=true");
-    cr_assert(cJSON_IsTrue(path(j, "findings.2.fixes.0.verified")));
-    cr_assert(cJSON_IsNull(path(j, "findings.2.fixes.1.override")));
-    cr_assert_eq(num_at(j, "findings.2.fixes.1.edits.0.end.column"), 46);
-    cr_assert_str_eq(str_at(j, "findings.2.scenario"), "expert-parallel probe");
-    cr_assert(cJSON_IsNull(path(j, "findings.0.scenario")));
-    assert_fingerprint(str_at(j, "findings.2.fingerprint"), 1);
-    cr_assert_eq(cJSON_GetArraySize(path(j, "problems")), 0);
-    cr_assert_eq(num_at(j, "summary.error"), 1);
-    cr_assert_eq(num_at(j, "summary.warning"), 1);
-    cr_assert_eq(num_at(j, "summary.note"), 1);
+    cr_assert(cJSON_IsTrue(json_path(j, "findings.2.fixes.0.verified")));
+    cr_assert(cJSON_IsNull(json_path(j, "findings.2.fixes.1.override")));
+    cr_assert_eq(json_num(j, "findings.2.fixes.1.edits.0.end.column"), 46);
+    cr_assert_str_eq(json_str(j, "findings.2.scenario"), "expert-parallel probe");
+    cr_assert(cJSON_IsNull(json_path(j, "findings.0.scenario")));
+    assert_fingerprint(json_str(j, "findings.2.fingerprint"), 1);
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "problems")), 0);
+    cr_assert_eq(json_num(j, "summary.error"), 1);
+    cr_assert_eq(json_num(j, "summary.warning"), 1);
+    cr_assert_eq(json_num(j, "summary.note"), 1);
     static const char *const keys[] = {"rule", "name", "level", "message", "location", "notes",
                                        "related", "fixes", "scenario", "fingerprint", NULL};
-    cJSON *k = path(j, "findings.2")->child;
+    cJSON *k = json_path(j, "findings.2")->child;
     for (size_t i = 0; keys[i]; i++, k = k ? k->next : NULL)
         cr_assert(k && strcmp(k->string, keys[i]) == 0, "key %zu is not %s", i, keys[i]);
     cr_assert_null(k);
@@ -237,14 +206,14 @@ Test(emit, json_lists_each_problem_once)
 {
     add_problems();
     char *text = emit(sl_emit_json, &plain);
-    cJSON *j = parse(text);
-    cr_assert_eq(cJSON_GetArraySize(path(j, "problems")), 3);
-    cr_assert_str_eq(str_at(j, "problems.0.level"), "error");
-    cr_assert_str_eq(str_at(j, "problems.0.message"), "could not parse YAML");
-    cr_assert_str_eq(str_at(j, "problems.0.location.file"), "configs/broken.yml");
-    cr_assert_eq(num_at(j, "problems.0.location.line"), 4);
-    cr_assert_eq(num_at(j, "problems.1.location.command_line_word"), 3);
-    cr_assert_str_eq(str_at(j, "problems.2.level"), "warning");
+    cJSON *j = json_parse(text);
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "problems")), 3);
+    cr_assert_str_eq(json_str(j, "problems.0.level"), "error");
+    cr_assert_str_eq(json_str(j, "problems.0.message"), "could not parse YAML");
+    cr_assert_str_eq(json_str(j, "problems.0.location.file"), "configs/broken.yml");
+    cr_assert_eq(json_num(j, "problems.0.location.line"), 4);
+    cr_assert_eq(json_num(j, "problems.1.location.command_line_word"), 3);
+    cr_assert_str_eq(json_str(j, "problems.2.level"), "warning");
     cJSON_Delete(j);
     free(text);
 }
@@ -282,12 +251,12 @@ Test(emit, json_and_sarif_are_utf8_whatever_the_paths)
         cr_assert(valid_utf8(text), "not UTF-8:\n%s", text);
         cr_assert_not_null(strstr(text, "r\xc3\xa9sum\xc3\xa9"), "valid text was changed");
         cr_assert_not_null(strstr(text, "m\xef\xbf\xbd' \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"));
-        cJSON_Delete(parse(text));
+        cJSON_Delete(json_parse(text));
         free(text);
     }
     char *text = emit(sl_emit_sarif, &plain);
-    cJSON *j = parse(text);
-    cr_assert_str_eq(str_at(j, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"),
+    cJSON *j = json_parse(text);
+    cr_assert_str_eq(json_str(j, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"),
                      "configs/caf%E9.yml");
     cJSON_Delete(j);
     free(text);
@@ -357,7 +326,7 @@ Test(emit, github_reports_problems)
 static cJSON *sarif(const sl_emit_opts *o)
 {
     char *text = emit(sl_emit_sarif, o);
-    cJSON *j = parse(text);
+    cJSON *j = json_parse(text);
     free(text);
     return j;
 }
@@ -365,13 +334,13 @@ static cJSON *sarif(const sl_emit_opts *o)
 /* The result for `rule_id`, whose ruleIndex must point at that rule. */
 static cJSON *sarif_result(cJSON *log, const char *rule_id)
 {
-    cJSON *rules = path(log, "runs.0.tool.driver.rules"), *r;
-    cJSON_ArrayForEach(r, path(log, "runs.0.results"))
+    cJSON *rules = json_path(log, "runs.0.tool.driver.rules"), *r;
+    cJSON_ArrayForEach(r, json_path(log, "runs.0.results"))
     {
-        if (strcmp(str_at(r, "ruleId"), rule_id) != 0)
+        if (strcmp(json_str(r, "ruleId"), rule_id) != 0)
             continue;
-        int idx = (int)num_at(r, "ruleIndex");
-        cr_assert_str_eq(str_at(cJSON_GetArrayItem(rules, idx), "id"), rule_id);
+        int idx = (int)json_num(r, "ruleIndex");
+        cr_assert_str_eq(json_str(cJSON_GetArrayItem(rules, idx), "id"), rule_id);
         return r;
     }
     cr_assert_fail("no result for %s", rule_id);
@@ -381,26 +350,26 @@ static cJSON *sarif_result(cJSON *log, const char *rule_id)
 Test(emit, sarif_rules_and_rule_index)
 {
     cJSON *j = sarif(&plain);
-    cr_assert_str_eq(str_at(j, "version"), "2.1.0");
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.version"), "0.1.0");
-    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.tool.driver.rules")), 3);
-    cJSON *rule = path(j, "runs.0.tool.driver.rules.0");
-    cr_assert_str_eq(str_at(rule, "id"), "SL901");
-    cr_assert_str_eq(str_at(rule, "properties.tags.1"), "moe");
-    cr_assert_str_eq(str_at(rule, "properties.precision"), "high");
+    cr_assert_str_eq(json_str(j, "version"), "2.1.0");
+    cr_assert_str_eq(json_str(j, "runs.0.tool.driver.version"), "0.1.0");
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "runs.0.tool.driver.rules")), 3);
+    cJSON *rule = json_path(j, "runs.0.tool.driver.rules.0");
+    cr_assert_str_eq(json_str(rule, "id"), "SL901");
+    cr_assert_str_eq(json_str(rule, "properties.tags.1"), "moe");
+    cr_assert_str_eq(json_str(rule, "properties.precision"), "high");
     cr_assert_str_eq(rule_prop(rule, "problem.severity"), "warning");
-    cr_assert_null(cJSON_GetObjectItem(path(rule, "properties"), "security-severity"));
-    cr_assert_str_eq(str_at(rule, "fullDescription.text"), "Two dims want one axis.");
-    cr_assert_str_eq(str_at(rule, "help.markdown"), clash.doc);
-    cr_assert_str_eq(str_at(rule, "helpUri"),
+    cr_assert_null(cJSON_GetObjectItem(json_path(rule, "properties"), "security-severity"));
+    cr_assert_str_eq(json_str(rule, "fullDescription.text"), "Two dims want one axis.");
+    cr_assert_str_eq(json_str(rule, "help.markdown"), clash.doc);
+    cr_assert_str_eq(json_str(rule, "helpUri"),
                      "https://github.com/shardlint/shardlint/blob/main/docs/rules/SL901.md");
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.1.defaultConfiguration.level"), "note");
-    cr_assert_str_eq(rule_prop(path(j, "runs.0.tool.driver.rules.1"), "problem.severity"),
+    cr_assert_str_eq(json_str(j, "runs.0.tool.driver.rules.1.defaultConfiguration.level"), "note");
+    cr_assert_str_eq(rule_prop(json_path(j, "runs.0.tool.driver.rules.1"), "problem.severity"),
                      "recommendation");
-    cr_assert_null(cJSON_GetObjectItem(path(j, "runs.0.tool.driver.rules.1.properties"),
+    cr_assert_null(cJSON_GetObjectItem(json_path(j, "runs.0.tool.driver.rules.1.properties"),
                                        "precision"));
-    cr_assert_str_eq(str_at(j, "runs.0.tool.driver.rules.2.id"), "SL903");
-    cr_assert_str_eq(str_at(j, "runs.0.columnKind"), "unicodeCodePoints");
+    cr_assert_str_eq(json_str(j, "runs.0.tool.driver.rules.2.id"), "SL903");
+    cr_assert_str_eq(json_str(j, "runs.0.columnKind"), "unicodeCodePoints");
     sarif_result(j, "SL901");
     sarif_result(j, "SL902");
     sarif_result(j, "SL903");
@@ -413,18 +382,18 @@ Test(emit, sarif_describes_only_the_rules_it_uses)
 {
     findings->n = 1;
     cJSON *j = sarif(&plain);
-    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.tool.driver.rules")), 1);
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "runs.0.tool.driver.rules")), 1);
     cJSON_Delete(j);
     findings->n = 0;
     j = sarif(&plain);
-    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.tool.driver.rules")), 0);
-    cr_assert(cJSON_IsTrue(path(j, "runs.0.invocations.0.executionSuccessful")));
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "runs.0.tool.driver.rules")), 0);
+    cr_assert(cJSON_IsTrue(json_path(j, "runs.0.invocations.0.executionSuccessful")));
     cJSON_Delete(j);
 }
 
 static const char *message_of(cJSON *j, const char *rule_id)
 {
-    return str_at(sarif_result(j, rule_id), "message.text");
+    return json_str(sarif_result(j, rule_id), "message.text");
 }
 
 /* The headline, then what to do: the preferred fix, its verification, the
@@ -444,7 +413,7 @@ Test(emit, sarif_message_says_what_to_do)
                      "Involved: [activation_batch_moe takes expert first here](0).\n"
                      "The expert dim of the dispatch tensor is replicated.\n"
                      "XLA then gathers the expert weights instead of an AllToAll.");
-    const char *md = str_at(sarif_result(j, "SL901"), "message.markdown");
+    const char *md = json_str(sarif_result(j, "SL901"), "message.markdown");
     cr_assert_not_null(strstr(md, "**Fix:** Resolve the dispatch dims on their own.\n\n"));
     cr_assert_not_null(strstr(md, "On the command line: `moe_dispatch_no_expert_sharding=true`"));
     cr_assert_not_null(strstr(md, "Edit `configs/moe.yml`, line 2, column 1: insert\n\n```\n"
@@ -453,9 +422,9 @@ Test(emit, sarif_message_says_what_to_do)
                                   "here](0)."));
     /* SARIF fixes are edits: both fixes edit files, both are there. */
     cJSON *r = sarif_result(j, "SL901");
-    cr_assert_eq(cJSON_GetArraySize(path(r, "fixes")), 2);
-    cr_assert_eq(num_at(r, "fixes.1.artifactChanges.0.replacements.0.deletedRegion.endColumn"), 46);
-    cr_assert_str_eq(str_at(r, "fixes.0.artifactChanges.0.replacements.0.insertedContent.text"),
+    cr_assert_eq(cJSON_GetArraySize(json_path(r, "fixes")), 2);
+    cr_assert_eq(json_num(r, "fixes.1.artifactChanges.0.replacements.0.deletedRegion.endColumn"), 46);
+    cr_assert_str_eq(json_str(r, "fixes.0.artifactChanges.0.replacements.0.insertedContent.text"),
                      "moe_dispatch_no_expert_sharding: true\n");
     cJSON_Delete(j);
 }
@@ -498,9 +467,9 @@ Test(emit, sarif_links_related_locations)
                      "word 4: the override.\n"
                      "`b` -> [c] ([base.yml:88](0)) wins, not xconfigs/base.yml:88:5 or "
                      "configs/base.yml:88:50 (configs/a.yml:3:1).");
-    const char *md = str_at(sarif_result(j, "SL901"), "message.markdown");
+    const char *md = json_str(sarif_result(j, "SL901"), "message.markdown");
     cr_assert_not_null(strstr(md, "`b` -\\> \\[c\\] ([base.yml:88](0)) wins"), "%s", md);
-    cr_assert_eq(num_at(sarif_result(j, "SL901"), "relatedLocations.2.id"), 2);
+    cr_assert_eq(json_num(sarif_result(j, "SL901"), "relatedLocations.2.id"), 2);
     cJSON_Delete(j);
 }
 
@@ -514,19 +483,19 @@ Test(emit, sarif_uris_relative_to_the_root)
     sl_findings_add(arena, findings, &quiet, SL_LEVEL_NOTE, at("/elsewhere/x.yml", 1, 1),
                     "outside");
     cJSON *j = sarif(&o);
-    cr_assert_null(cJSON_GetObjectItem(path(j, "runs.0"), "originalUriBaseIds"),
+    cr_assert_null(cJSON_GetObjectItem(json_path(j, "runs.0"), "originalUriBaseIds"),
                    "the log must not depend on where the checkout is");
     cJSON *in = sarif_result(j, "SL901");
-    cJSON *art = path(in, "locations.0.physicalLocation.artifactLocation");
-    cr_assert_str_eq(str_at(art, "uri"), "configs/a%20b%231.yml");
-    cr_assert_str_eq(str_at(art, "uriBaseId"), "%SRCROOT%");
+    cJSON *art = json_path(in, "locations.0.physicalLocation.artifactLocation");
+    cr_assert_str_eq(json_str(art, "uri"), "configs/a%20b%231.yml");
+    cr_assert_str_eq(json_str(art, "uriBaseId"), "%SRCROOT%");
     cr_assert_null(cJSON_GetObjectItem(art, "properties"));
-    cr_assert_eq(num_at(in, "locations.0.physicalLocation.region.startLine"), 3);
-    cr_assert_eq(num_at(in, "locations.0.physicalLocation.region.startColumn"), 4);
-    art = path(sarif_result(j, "SL902"), "locations.0.physicalLocation.artifactLocation");
-    cr_assert_str_eq(str_at(art, "uri"), "file:///elsewhere/x.yml");
+    cr_assert_eq(json_num(in, "locations.0.physicalLocation.region.startLine"), 3);
+    cr_assert_eq(json_num(in, "locations.0.physicalLocation.region.startColumn"), 4);
+    art = json_path(sarif_result(j, "SL902"), "locations.0.physicalLocation.artifactLocation");
+    cr_assert_str_eq(json_str(art, "uri"), "file:///elsewhere/x.yml");
     cr_assert_null(cJSON_GetObjectItem(art, "uriBaseId"));
-    cr_assert(cJSON_IsTrue(path(art, "properties.outsideRoot")));
+    cr_assert(cJSON_IsTrue(json_path(art, "properties.outsideRoot")));
     cJSON_Delete(j);
 }
 
@@ -534,13 +503,13 @@ Test(emit, sarif_command_line_finding_uses_related_file)
 {
     cJSON *j = sarif(&plain);
     cJSON *r = sarif_result(j, "SL902");
-    cr_assert_str_eq(str_at(r, "locations.0.physicalLocation.artifactLocation.uri"),
+    cr_assert_str_eq(json_str(r, "locations.0.physicalLocation.artifactLocation.uri"),
                      "configs/my%20dir/base.yml");
-    cr_assert_eq(strncmp(str_at(r, "message.text"), "command line, word 5: ", 22), 0);
-    cr_assert_null(cJSON_GetObjectItem(path(r, "relatedLocations.0"), "physicalLocation"));
-    cr_assert_str_eq(str_at(r, "relatedLocations.0.message.text"),
+    cr_assert_eq(strncmp(json_str(r, "message.text"), "command line, word 5: ", 22), 0);
+    cr_assert_null(cJSON_GetObjectItem(json_path(r, "relatedLocations.0"), "physicalLocation"));
+    cr_assert_str_eq(json_str(r, "relatedLocations.0.message.text"),
                      "command line, word 2: the entry config");
-    cr_assert_eq(num_at(r, "relatedLocations.1.id"), 1);
+    cr_assert_eq(json_num(r, "relatedLocations.1.id"), 1);
     cJSON_Delete(j);
 }
 
@@ -553,11 +522,11 @@ Test(emit, sarif_finding_in_no_file_is_a_notification)
                                     "only words");
     sl_finding_related(arena, f, (sl_loc){.word = 2}, "the entry config");
     cJSON *j = sarif(&plain);
-    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.results")), 0);
-    cJSON *n = path(j, "runs.0.invocations.0.toolExecutionNotifications.0");
-    cr_assert_str_eq(str_at(n, "level"), "note");
-    cr_assert_eq(strncmp(str_at(n, "message.text"), "command line, word 5: only words.", 33), 0);
-    cr_assert_str_eq(str_at(n, "associatedRule.id"), "SL902");
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "runs.0.results")), 0);
+    cJSON *n = json_path(j, "runs.0.invocations.0.toolExecutionNotifications.0");
+    cr_assert_str_eq(json_str(n, "level"), "note");
+    cr_assert_eq(strncmp(json_str(n, "message.text"), "command line, word 5: only words.", 33), 0);
+    cr_assert_str_eq(json_str(n, "associatedRule.id"), "SL902");
     cr_assert_null(cJSON_GetObjectItem(n, "locations"));
     cJSON_Delete(j);
 }
@@ -569,24 +538,24 @@ Test(emit, sarif_reports_problems)
     add_problems();
     cJSON *j = sarif(&plain);
     cJSON *r = sarif_result(j, "SL900");
-    cr_assert_str_eq(str_at(r, "level"), "error");
-    cr_assert_str_eq(str_at(r, "message.text"),
+    cr_assert_str_eq(json_str(r, "level"), "error");
+    cr_assert_str_eq(json_str(r, "message.text"),
                      "could not parse YAML.\nNothing that depends on this input was linted.");
-    cr_assert_str_eq(str_at(r, "locations.0.physicalLocation.artifactLocation.uri"),
+    cr_assert_str_eq(json_str(r, "locations.0.physicalLocation.artifactLocation.uri"),
                      "configs/broken.yml");
-    cr_assert_eq(num_at(r, "locations.0.physicalLocation.region.startLine"), 4);
-    assert_fingerprint(str_at(r, "partialFingerprints.primaryLocationLineHash"), 1);
-    cr_assert_eq(cJSON_GetArraySize(path(j, "runs.0.results")), 4, "one SL900 result");
-    cJSON *inv = path(j, "runs.0.invocations.0");
-    cr_assert(cJSON_IsFalse(path(inv, "executionSuccessful")));
-    cr_assert_eq(cJSON_GetArraySize(path(inv, "toolExecutionNotifications")), 3);
-    cr_assert_str_eq(str_at(inv, "toolExecutionNotifications.1.message.text"),
+    cr_assert_eq(json_num(r, "locations.0.physicalLocation.region.startLine"), 4);
+    assert_fingerprint(json_str(r, "partialFingerprints.primaryLocationLineHash"), 1);
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "runs.0.results")), 4, "one SL900 result");
+    cJSON *inv = json_path(j, "runs.0.invocations.0");
+    cr_assert(cJSON_IsFalse(json_path(inv, "executionSuccessful")));
+    cr_assert_eq(cJSON_GetArraySize(json_path(inv, "toolExecutionNotifications")), 3);
+    cr_assert_str_eq(json_str(inv, "toolExecutionNotifications.1.message.text"),
                      "command line, word 3: override key '' is not a config key name");
-    cr_assert_str_eq(str_at(inv, "toolExecutionNotifications.1.associatedRule.id"), "SL900");
-    cr_assert_str_eq(str_at(inv, "toolExecutionNotifications.2.level"), "warning");
-    cr_assert_eq(num_at(inv, "toolExecutionNotifications.2.locations.0.physicalLocation.region."
+    cr_assert_str_eq(json_str(inv, "toolExecutionNotifications.1.associatedRule.id"), "SL900");
+    cr_assert_str_eq(json_str(inv, "toolExecutionNotifications.2.level"), "warning");
+    cr_assert_eq(json_num(inv, "toolExecutionNotifications.2.locations.0.physicalLocation.region."
                              "startColumn"), 20);
-    cr_assert_null(cJSON_GetObjectItem(path(inv, "toolExecutionNotifications.2"),
+    cr_assert_null(cJSON_GetObjectItem(json_path(inv, "toolExecutionNotifications.2"),
                                        "associatedRule"));
     cJSON_Delete(j);
 }
@@ -594,9 +563,9 @@ Test(emit, sarif_reports_problems)
 static char *fingerprint_of(const char *rule_id, const sl_emit_opts *o)
 {
     cJSON *j = sarif(o);
-    cJSON *fps = path(sarif_result(j, rule_id), "partialFingerprints");
-    char *fp = strdup(str_at(fps, "shardlintFingerprint/v2"));
-    cr_assert_str_eq(str_at(fps, "primaryLocationLineHash"), fp,
+    cJSON *fps = json_path(sarif_result(j, rule_id), "partialFingerprints");
+    char *fp = strdup(json_str(fps, "shardlintFingerprint/v2"));
+    cr_assert_str_eq(json_str(fps, "primaryLocationLineHash"), fp,
                      "code scanning matches alerts by primaryLocationLineHash only");
     cJSON_Delete(j);
     return fp;
@@ -661,8 +630,8 @@ Test(emit, sarif_fingerprints_count_repeats)
     add_clash(12);
     add_clash(30);
     cJSON *j = sarif(&plain);
-    const char *a = str_at(j, "runs.0.results.0.partialFingerprints.primaryLocationLineHash");
-    const char *b = str_at(j, "runs.0.results.1.partialFingerprints.primaryLocationLineHash");
+    const char *a = json_str(j, "runs.0.results.0.partialFingerprints.primaryLocationLineHash");
+    const char *b = json_str(j, "runs.0.results.1.partialFingerprints.primaryLocationLineHash");
     assert_fingerprint(a, 1);
     assert_fingerprint(b, 2);
     cr_assert_eq(strncmp(a, b, 16), 0);
@@ -673,9 +642,9 @@ Test(emit, json_and_sarif_share_fingerprints)
 {
     char *fp = fingerprint_of("SL901", &plain);
     char *text = emit(sl_emit_json, &plain);
-    cJSON *j = parse(text);
-    cr_assert_str_eq(str_at(j, "findings.2.rule"), "SL901");
-    cr_assert_str_eq(str_at(j, "findings.2.fingerprint"), fp);
+    cJSON *j = json_parse(text);
+    cr_assert_str_eq(json_str(j, "findings.2.rule"), "SL901");
+    cr_assert_str_eq(json_str(j, "findings.2.fingerprint"), fp);
     cJSON_Delete(j);
     free(text);
     free(fp);
@@ -772,28 +741,28 @@ Test(resolve, text_matches_fixture)
 Test(resolve, json_fields)
 {
     char *text = emit_result(sl_emit_resolve_json);
-    cJSON *j = parse(text);
-    cr_assert_eq(num_at(j, "mesh.devices"), 8);
-    cr_assert_str_eq(str_at(j, "mesh.axes.2.name"), "expert");
-    cr_assert(cJSON_IsTrue(path(j, "mesh.axes.2.active")));
-    cr_assert(cJSON_IsFalse(path(j, "mesh.axes.0.active")));
-    cr_assert_eq(num_at(j, "mesh.axes.2.ici"), 4);
-    cJSON *t = path(j, "tensors.0");
-    cr_assert_str_eq(str_at(t, "name"), "moe.dense.dispatch");
-    cr_assert_str_eq(str_at(t, "origin"), "catalog");
-    cr_assert_eq(num_at(t, "source.line"), 120);
-    cr_assert(cJSON_IsNull(path(t, "logical.2")));
-    cr_assert(cJSON_IsNull(path(t, "physical.0")), "a dim with no axis left is null");
-    cr_assert_str_eq(str_at(t, "physical.1.1"), "expert");
-    cr_assert(cJSON_IsNull(path(t, "physical.3")));
-    cr_assert(cJSON_IsNull(path(t, "dims.0.rule")));
-    cr_assert_eq(num_at(t, "dims.1.rule.index"), 40);
-    cr_assert_eq(num_at(t, "dims.1.rule.line"), 578);
-    cr_assert_str_eq(str_at(t, "dims.0.lost.0.axis"), "expert");
-    cr_assert_eq(num_at(t, "dims.0.lost.0.to_dim"), 1);
-    cr_assert_eq(num_at(t, "dims.0.lost.0.by_rule.line"), 578);
-    cr_assert_eq(num_at(t, "dims.0.lost.0.rule.line"), 590);
-    cr_assert_eq(cJSON_GetArraySize(path(t, "dims.1.lost")), 0);
+    cJSON *j = json_parse(text);
+    cr_assert_eq(json_num(j, "mesh.devices"), 8);
+    cr_assert_str_eq(json_str(j, "mesh.axes.2.name"), "expert");
+    cr_assert(cJSON_IsTrue(json_path(j, "mesh.axes.2.active")));
+    cr_assert(cJSON_IsFalse(json_path(j, "mesh.axes.0.active")));
+    cr_assert_eq(json_num(j, "mesh.axes.2.ici"), 4);
+    cJSON *t = json_path(j, "tensors.0");
+    cr_assert_str_eq(json_str(t, "name"), "moe.dense.dispatch");
+    cr_assert_str_eq(json_str(t, "origin"), "catalog");
+    cr_assert_eq(json_num(t, "source.line"), 120);
+    cr_assert(cJSON_IsNull(json_path(t, "logical.2")));
+    cr_assert(cJSON_IsNull(json_path(t, "physical.0")), "a dim with no axis left is null");
+    cr_assert_str_eq(json_str(t, "physical.1.1"), "expert");
+    cr_assert(cJSON_IsNull(json_path(t, "physical.3")));
+    cr_assert(cJSON_IsNull(json_path(t, "dims.0.rule")));
+    cr_assert_eq(json_num(t, "dims.1.rule.index"), 40);
+    cr_assert_eq(json_num(t, "dims.1.rule.line"), 578);
+    cr_assert_str_eq(json_str(t, "dims.0.lost.0.axis"), "expert");
+    cr_assert_eq(json_num(t, "dims.0.lost.0.to_dim"), 1);
+    cr_assert_eq(json_num(t, "dims.0.lost.0.by_rule.line"), 578);
+    cr_assert_eq(json_num(t, "dims.0.lost.0.rule.line"), 590);
+    cr_assert_eq(cJSON_GetArraySize(json_path(t, "dims.1.lost")), 0);
     cJSON_Delete(j);
     free(text);
 }
@@ -806,9 +775,9 @@ Test(resolve, without_a_mesh)
     cr_assert_str_eq(got, "mesh: not built\n");
     free(got);
     char *text = emit_result(sl_emit_resolve_json);
-    cJSON *j = parse(text);
-    cr_assert(cJSON_IsNull(path(j, "mesh")));
-    cr_assert_eq(cJSON_GetArraySize(path(j, "tensors")), 0);
+    cJSON *j = json_parse(text);
+    cr_assert(cJSON_IsNull(json_path(j, "mesh")));
+    cr_assert_eq(cJSON_GetArraySize(json_path(j, "tensors")), 0);
     cJSON_Delete(j);
     free(text);
 }
