@@ -124,17 +124,25 @@ static void assert_all_uris_relative(cJSON *log)
 
 #define LAUNCH "tests/end_to_end/gpu/mixtral/train.sh"
 
-Test(sarif, same_uris_from_any_working_directory)
+Test(sarif, same_uris_from_any_working_directory_or_symlink)
 {
     cJSON *at_root = scan("repo", "check " LAUNCH " --format sarif", 1);
     cJSON *below = scan("repo/src/maxtext/configs", "check ../../../" LAUNCH " --format sarif", 1);
     cJSON *outside = scan("elsewhere", "check ../repo/" LAUNCH " --format sarif", 1);
+    /* Through a symlink, files are named by where they really are. */
+    sh("ln -s ../repo '%s'%s", in_top("elsewhere/link"), "");
+    cJSON *linked = scan("elsewhere", "check link/" LAUNCH " --format sarif", 1);
     assert_all_uris_relative(at_root);
+    assert_all_uris_relative(linked);
     char *want = results(at_root), *b = results(below), *o = results(outside);
+    char *l = results(linked);
     cr_assert_eq(count(want, "\n"), 2, "%s", want);
     cr_assert_eq(count(want, LAUNCH ":12 "), 2, "%s", want);
     cr_assert_str_eq(b, want);
     cr_assert_str_eq(o, want);
+    cr_assert_str_eq(l, want);
+    free(l);
+    cJSON_Delete(linked);
     char *rel_a = cJSON_PrintUnformatted(json_path(at_root, "runs.0.results.0.relatedLocations"));
     char *rel_o = cJSON_PrintUnformatted(json_path(outside, "runs.0.results.0.relatedLocations"));
     cr_assert_str_eq(rel_o, rel_a);
