@@ -65,23 +65,19 @@ static size_t utf8_seq(const unsigned char *s)
 static char *utf8_repair(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
-    size_t n = 0, bad = 0;
-    for (size_t k; p[n]; n += k ? k : 1)
-        bad += (k = utf8_seq(p + n)) == 0;
+    size_t n = strlen(s), bad = 0;
+    for (size_t i = 0, k; i < n; i += k ? k : 1)
+        bad += (k = utf8_seq(p + i)) == 0;
     if (!bad)
         return NULL;
+    /* Each bad byte grows to the three of U+FFFD. */
     char *out = malloc(n + 2 * bad + 1), *o = out;
     if (!out)
         abort();
-    for (size_t i = 0, k; p[i]; i += k ? k : 1) {
+    for (size_t i = 0, k; i < n; i += k ? k : 1) {
         k = utf8_seq(p + i);
-        if (k) {
-            memcpy(o, p + i, k);
-            o += k;
-        } else {
-            memcpy(o, "\xef\xbf\xbd", 3);
-            o += 3;
-        }
+        memcpy(o, k ? (const char *)p + i : "\xef\xbf\xbd", k ? k : 3);
+        o += k ? k : 3;
     }
     *o = '\0';
     return out;
