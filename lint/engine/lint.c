@@ -194,7 +194,7 @@ static void fill_fix(verifier *v, sl_fix *fix, const char *key, const relint *x)
     size_t at;
     if (!x->loaded) {
         fix->verified = false;
-        fix->verify_note = sl_sprintf(a, "not verified: the patched config does not load: %s",
+        fix->verify_note = sl_sprintf(a, "the patched config does not load: %s",
                                       x->error);
         return;
     }
