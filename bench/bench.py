@@ -31,8 +31,10 @@ TARGET_SCALE_SLOPE = 1.3
 TARGET_SCALE_RSS_MIB = 256
 TARGET_HOSTILE_S = 0.2
 TARGET_HEADLINE_FLOOR = 1.5
-SCALE_10X_ROUNDS = 3
-SCALE_100X_ROUNDS = 1
+# A scale group starts no new round after this long (it runs at least one,
+# at most BENCH_RUNS), so that a slow engine's 100x tree still ends the run
+# in minutes.
+SCALE_BUDGET_S = 60
 
 
 class Bench:
@@ -151,7 +153,7 @@ class Bench:
         one, ten = driver.run_group(
             "scale 10x", [self.check("scale 1x: check .", ["."], roots[1]),
                           self.check("scale 10x: check .", ["."], roots[10])],
-            min(self.runs, SCALE_10X_ROUNDS), warmup=0)
+            self.runs, warmup=0, budget_s=SCALE_BUDGET_S)
         slope10 = ratio_of(ten, one)
         self.record(one, "baseline")
         self.record(ten, fmt("%.1f x 1x", slope10))
@@ -159,7 +161,7 @@ class Bench:
         one_b, hundred = driver.run_group(
             "scale 100x", [self.check("scale 1x: check . (beside 100x)", ["."], roots[1]),
                            self.check("scale 100x: check .", ["."], roots[100])],
-            SCALE_100X_ROUNDS, warmup=0)
+            self.runs, warmup=0, budget_s=SCALE_BUDGET_S)
         slope100 = ratio_of(hundred, one_b)
         self.record(one_b, "baseline")
         self.record(hundred, fmt("%.1f x 1x", slope100))
@@ -206,8 +208,7 @@ class Bench:
                  "- machine: %s, %d cores, %s" % (cpu_model(), os.cpu_count(),
                                                   platform.platform()),
                  "- runs: %d per case after 1 warm-up, alternated with the case's baseline; "
-                 "scale, no warm-up: 1x/10x rounds %d, 1x/100x rounds %d"
-                 % (self.runs, min(self.runs, SCALE_10X_ROUNDS), SCALE_100X_ROUNDS),
+                 "scale: no warm-up, and no new round after %d s" % (self.runs, SCALE_BUDGET_S),
                  "- each process capped at %d MiB of address space (BENCH_MEM_CAP_MIB)"
                  % driver.mem_cap_mib(),
                  "- tools: %s" % "; ".join(tool_version(p) for p in self.tools.values() if p)]

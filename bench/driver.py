@@ -35,7 +35,6 @@ class Result:
     walls: list = dataclasses.field(default_factory=list)  # seconds, per completed run
     step_walls: list = dataclasses.field(default_factory=list)  # per run, per step
     rss_kib: int = 0  # peak over all runs and steps
-    statuses: set = dataclasses.field(default_factory=set)
     failure: str = None  # why the command did not complete, if it did not
 
     def median(self):
@@ -93,7 +92,6 @@ def run_once(cmd, res):
         wall, rss, status, err_tail = run_step(argv, cmd.cwd, cmd.env)
         walls.append(wall)
         res.rss_kib = max(res.rss_kib, rss)
-        res.statuses.add(status)
         if status not in cmd.ok:
             res.failure = "%s after %.2f s at %.0f MiB" % (_describe(status, err_tail), wall,
                                                            rss / 1024)
@@ -103,21 +101,26 @@ def run_once(cmd, res):
     return True
 
 
-def run_group(label, commands, rounds, warmup=1):
-    """Runs commands alternately: warmup rounds not recorded, then rounds
-    recorded. Stops at the first failure (its ratios would mean nothing).
-    Returns one Result per command, in order."""
+def run_group(label, commands, rounds, warmup=1, budget_s=None):
+    """Runs commands alternately: warmup rounds not recorded, then up to
+    rounds recorded, and no new round once budget_s seconds have gone by in
+    recorded ones (at least one is). Stops at the first failure (its ratios
+    would mean nothing). Returns one Result per command, in order."""
     results = [Result(c) for c in commands]
-    for r in range(warmup + rounds):
-        print("bench: %s: %s %d/%d" % (label, "warm-up" if r < warmup else "round",
-                                       r + 1 - (0 if r < warmup else warmup),
-                                       warmup if r < warmup else rounds),
-              file=sys.stderr, flush=True)
+    for r in range(warmup):
+        print("bench: %s: warm-up" % label, file=sys.stderr, flush=True)
         for res in results:
-            scratch = Result(res.command) if r < warmup else res
+            scratch = Result(res.command)
             if not run_once(res.command, scratch):
-                res.failure = scratch.failure
-                res.rss_kib = max(res.rss_kib, scratch.rss_kib)
+                res.failure, res.rss_kib = scratch.failure, scratch.rss_kib
+                return results
+    t0 = time.perf_counter()
+    for r in range(rounds):
+        if r and budget_s is not None and time.perf_counter() - t0 >= budget_s:
+            break
+        print("bench: %s: round %d/%d" % (label, r + 1, rounds), file=sys.stderr, flush=True)
+        for res in results:
+            if not run_once(res.command, res):
                 return results
     return results
 
