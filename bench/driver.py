@@ -1,7 +1,9 @@
 """Runs commands as whole processes, alternately, and summarises them.
 
 A command is one or more steps (argv lists) run one after the other; its
-wall time is their sum and its peak RSS the largest of theirs. A group of
+wall time is their sum and its peak RSS the largest of theirs. CPU time
+(user + system) is kept beside wall time: on a machine shared with other
+jobs, time spent waiting for a core shows in the wall time only. A group of
 commands is run round by round, each command once per round in the same
 order (A B A B ...), so machine noise that drifts over the run touches all
 of them alike; a ratio is the median of the per-round ratios.
@@ -34,11 +36,15 @@ class Result:
     command: Command
     walls: list = dataclasses.field(default_factory=list)  # seconds, per completed run
     step_walls: list = dataclasses.field(default_factory=list)  # per run, per step
+    cpus: list = dataclasses.field(default_factory=list)  # user + system seconds, per run
     rss_kib: int = 0  # peak over all runs and steps
     failure: str = None  # why the command did not complete, if it did not
 
     def median(self):
         return statistics.median(self.walls) if self.walls else None
+
+    def cpu_median(self):
+        return statistics.median(self.cpus) if self.cpus else None
 
     def step_median(self, k):
         return statistics.median(w[k] for w in self.step_walls)
@@ -72,8 +78,8 @@ def _last_line(f):
 
 
 def run_step(argv, cwd, env):
-    """(wall seconds, peak RSS KiB, exit status, last line of stderr).
-    Standard output goes to a regular file: some tools (rg) stop at the
+    """(wall seconds, CPU seconds, peak RSS KiB, exit status, last line of
+    stderr). Standard output goes to a regular file: some tools (rg) stop at the
     first match when they see /dev/null."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
@@ -82,15 +88,17 @@ def run_step(argv, cwd, env):
         _, wait_status, usage = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(wait_status)
-        return wall, usage.ru_maxrss, p.returncode, _last_line(err)
+        return (wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, p.returncode,
+                _last_line(err))
 
 
 def run_once(cmd, res):
     """One run of every step of cmd, recorded in res; False when it failed."""
-    walls = []
+    walls, cpu = [], 0.0
     for argv in cmd.steps:
-        wall, rss, status, err_tail = run_step(argv, cmd.cwd, cmd.env)
+        wall, step_cpu, rss, status, err_tail = run_step(argv, cmd.cwd, cmd.env)
         walls.append(wall)
+        cpu += step_cpu
         res.rss_kib = max(res.rss_kib, rss)
         if status not in cmd.ok:
             res.failure = "%s after %.2f s at %.0f MiB" % (_describe(status, err_tail), wall,
@@ -98,6 +106,7 @@ def run_once(cmd, res):
             return False
     res.walls.append(sum(walls))
     res.step_walls.append(walls)
+    res.cpus.append(cpu)
     return True
 
 
@@ -125,7 +134,8 @@ def run_group(label, commands, rounds, warmup=1, budget_s=None):
     return results
 
 
-def ratio(a, b):
-    """Median of the per-round ratios of a's wall time to b's."""
-    pairs = [x / y for x, y in zip(a.walls, b.walls) if y > 0]
+def ratio(a, b, cpu=False):
+    """Median of the per-round ratios of a's wall (or CPU) time to b's."""
+    xs, ys = (a.cpus, b.cpus) if cpu else (a.walls, b.walls)
+    pairs = [x / y for x, y in zip(xs, ys) if y > 0]
     return statistics.median(pairs) if pairs else None
