@@ -83,7 +83,7 @@ class Bench:
     def need(self, case, *tools):
         missing = [t for t in tools if not self.tools[t]]
         if missing:
-            self.skipped.append("%s: %s not found (bench/install-deps installs it)"
+            self.skipped.append("%s: %s not found (bench/install-deps installs them)"
                                 % (case, ", ".join(missing)))
         return not missing
 
