@@ -9,8 +9,5 @@ usage="usage: bench/lsp_bench.sh MAXTEXT_CHECKOUT [BUILD_DIR] [EDITS]"
 checkout=${1:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 build=${2:-$here/../build-rel}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$here/.." -B "$build" -DCMAKE_BUILD_TYPE=Release -DSHARDLINT_TESTS=OFF >&2
-fi
-cmake --build "$build" -j2 --target shardlint >&2
+"$here/build.sh" "$build" shardlint
 exec python3 -B "$here/lsp_bench.py" "$checkout" "$build/shardlint" "${3:-200}"

@@ -13,8 +13,5 @@ usage="usage: bench/run.sh MAXTEXT_CHECKOUT [BUILD_DIR]"
 checkout=${1:?$usage}
 here=$(cd "$(dirname "$0")" && pwd)
 build=${2:-$here/../build-rel}
-if [ ! -f "$build/CMakeCache.txt" ]; then
-    cmake -S "$here/.." -B "$build" -DCMAKE_BUILD_TYPE=Release -DSHARDLINT_TESTS=OFF >&2
-fi
-cmake --build "$build" -j2 --target shardlint yaml_floor >&2
+"$here/build.sh" "$build" shardlint yaml_floor
 exec python3 -B "$here/bench.py" "$checkout" "$build"
