@@ -32,15 +32,32 @@ typedef struct {
 
 /* Rules with an index by logical name: resolving a spec visits only the
  * rules for its own names, in list order. */
+/* Each rule's axes on one mesh with the size-1 axes dropped, computed once
+ * per rule: most specs share a handful of rules. */
+typedef struct {
+    const void *mesh;    /* the mesh the entries are for */
+    const char ***axes;
+    size_t *n;
+    bool *done;
+} sl_rule_physical;
+
 typedef struct {
     sl_rule *rules;
     size_t n;
     sl_strmap first;     /* logical name -> index of its first rule */
     size_t *next;        /* index of the next rule for the same name; n after the last */
+    sl_rule_physical *physical;
+    uint64_t names;      /* identifies the set of names that have rules */
+    sl_arena *arena;     /* for the memo */
+    sl_ptrmap *memo;     /* name pointer -> first rule index + 1, 0 for none */
 } sl_rule_table;
 
 /* Indexes rules[0..n) and fills each rule's axes. */
 void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *out);
+/* The index of the first rule for a logical name; false when none. Names
+ * that are interned (scanned code's) are looked up by pointer after the
+ * first time. */
+bool sl_rule_table_first(const sl_rule_table *t, const char *name, size_t *at);
 
 typedef struct {
     const char *entry;        /* the entry config path as given */

@@ -85,7 +85,7 @@ int sl_lint_run(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_lint_resul
 /* The live tensor specs of a config: catalog sites whose conditions hold,
  * then the scenario's own specs that name a logical axis the config's rules
  * know. */
-size_t sl_lint_specs(sl_arena *a, const sl_scenario *sc, const sl_config *c,
+size_t sl_lint_specs(sl_session *s, sl_arena *a, const sl_scenario *sc, const sl_config *c,
                      const sl_spec ***out);
 
 /* Latent mode: a MoE config (num_experts > 1) whose expert axis has size 1

@@ -29,6 +29,7 @@ typedef struct {
     long long devices;       /* per slice */
     long long slices;
     sl_loc axes_loc;         /* where mesh_axes was set */
+    sl_strmap *index;        /* axis name -> position, once built; NULL: search */
 } sl_mesh;
 
 /* Why MaxText would fail to build the mesh at launch. */

@@ -100,6 +100,17 @@ void sl_strmap_put(sl_arena *a, sl_strmap *m, const char *key, size_t val);
 /* A copy with the same keys and values (key strings shared). */
 sl_strmap *sl_strmap_copy(sl_arena *a, const sl_strmap *m);
 
+/* A pointer -> index map in an arena: for memos keyed by the identity of an
+ * interned string. */
+typedef struct {
+    const void **keys;
+    size_t *vals;
+    size_t n, cap;
+} sl_ptrmap;
+
+bool sl_ptrmap_get(const sl_ptrmap *m, const void *key, size_t *val);
+void sl_ptrmap_put(sl_arena *a, sl_ptrmap *m, const void *key, size_t val);
+
 /* ---- paths -----------------------------------------------------------------
  * Lexical: paths read the way the user wrote them, and the files they name
  * may not exist. */

@@ -135,6 +135,12 @@ void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *o
     out->rules = rules;
     out->n = n;
     out->next = sl_alloc(a, (n + 1) * sizeof *out->next);
+    out->arena = a;
+    out->memo = sl_alloc(a, sizeof *out->memo);
+    out->physical = sl_alloc(a, sizeof *out->physical);
+    out->physical->axes = sl_alloc(a, (n + 1) * sizeof *out->physical->axes);
+    out->physical->n = sl_alloc(a, (n + 1) * sizeof *out->physical->n);
+    out->physical->done = sl_alloc(a, (n + 1) * sizeof *out->physical->done);
     size_t *last = sl_alloc(a, (n + 1) * sizeof *last);
     for (size_t k = 0; k < n; k++) {
         sl_rule *r = &rules[k];
@@ -147,10 +153,12 @@ void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *o
         size_t first;
         if (!r->name)
             continue;
-        if (sl_strmap_get(&out->first, r->name, &first))
+        if (sl_strmap_get(&out->first, r->name, &first)) {
             out->next[last[first]] = k;
-        else
+        } else {
             sl_strmap_put(a, &out->first, r->name, first = k);
+            out->names += sl_hash_str(r->name) | 1;
+        }
         last[first] = k;
     }
 }
@@ -158,5 +166,18 @@ void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *o
 const sl_rule *sl_config_rule(const sl_config *c, const char *name)
 {
     size_t at;
-    return sl_strmap_get(&c->table.first, name, &at) ? &c->rules[at] : NULL;
+    return sl_rule_table_first(&c->table, name, &at) ? &c->rules[at] : NULL;
+}
+
+bool sl_rule_table_first(const sl_rule_table *t, const char *name, size_t *at)
+{
+    size_t v;
+    if (t->memo && sl_ptrmap_get(t->memo, name, &v)) {
+        *at = v - 1;
+        return v != 0;
+    }
+    bool found = sl_strmap_get(&t->first, name, at);
+    if (t->memo)
+        sl_ptrmap_put(t->arena, t->memo, name, found ? *at + 1 : 0);
+    return found;
 }

@@ -23,6 +23,11 @@ bool session_has_text(sl_session *s, const char *path);
 /* Files read from now on are listed in r->files; NULL stops the listing. */
 void session_reading(sl_session *s, sl_report *r);
 
+/* A value kept for the session under a key (NULL when none): for results
+ * that many targets would otherwise work out again. */
+void *session_memo_get(sl_session *s, const char *key);
+void session_memo_put(sl_session *s, const char *key, void *value);
+
 /* The session's own arena, for what lives as long as it does. */
 sl_arena *session_arena(sl_session *s);
 

@@ -1,5 +1,7 @@
 /* One lint run: config -> mesh -> live specs -> resolution -> rules, then
  * the fixes the rules offered are verified by linting again. */
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "engine_internal.h"
@@ -34,7 +36,25 @@ static bool names_known_axis(const sl_spec *spec, const sl_config *c)
     return false;
 }
 
-size_t sl_lint_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
+/* Which of a scenario's specs name an axis the config's rules know: the
+ * same for every config with the same rule names, so worked out once per
+ * set of names and specs. */
+static const bool *known_specs(sl_session *ss, const sl_scenario *s, const sl_config *c)
+{
+    char key[96];
+    snprintf(key, sizeof key, "known:%p:%zu:%016llx", (const void *)s->specs, s->nspecs,
+             (unsigned long long)c->table.names);
+    bool *known = session_memo_get(ss, key);
+    if (known)
+        return known;
+    known = sl_alloc(session_arena(ss), (s->nspecs + 1) * sizeof *known);
+    for (size_t i = 0; i < s->nspecs; i++)
+        known[i] = names_known_axis(&s->specs[i], c);
+    session_memo_put(ss, key, known);
+    return known;
+}
+
+size_t sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl_config *c,
                      const sl_spec ***out)
 {
     const sl_spec **specs = sl_alloc(a, (sl_catalog_len + s->nspecs + 1) * sizeof *specs);
@@ -53,8 +73,9 @@ size_t sl_lint_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
         }
         spec_apply_patches(s, spec);
     }
+    const bool *known = known_specs(ss, s, c);
     for (size_t i = 0; i < s->nspecs; i++)
-        if (names_known_axis(&s->specs[i], c))
+        if (known[i])
             specs[n++] = &s->specs[i];
     *out = specs;
     return n;
@@ -66,19 +87,54 @@ typedef struct {
     size_t n;
 } spec_errors;
 
-static void lint_resolve_all(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
-                             spec_errors *errors)
+/* Scanned code writes the same tuple of names at many sites, and the
+ * resolution depends only on the names (scanned names are interned, so
+ * their addresses compare): each tuple is resolved once per run and its dims
+ * are shared, read-only, by every spec that writes it. */
+static uint64_t names_hash(const sl_spec *spec)
+{
+    return sl_hash_bytes(SL_HASH_INIT, spec->logical, spec->ndims * sizeof *spec->logical) | 1;
+}
+
+static bool same_names(const sl_spec *x, const sl_spec *y)
+{
+    return x->ndims == y->ndims && x->peel_dim < 0 && y->peel_dim < 0 &&
+           memcmp(x->logical, y->logical, x->ndims * sizeof *x->logical) == 0;
+}
+
+static const sl_resolved *resolved_before(const sl_lint_result *out, const sl_ptrmap *memo,
+                                          const sl_spec *spec)
+{
+    size_t at;
+    if (!spec->origin || strcmp(spec->origin, "source") != 0 ||
+        !sl_ptrmap_get(memo, (const void *)(uintptr_t)names_hash(spec), &at))
+        return NULL;
+    return same_names(out->tensors[at].spec, spec) ? &out->tensors[at] : NULL;
+}
+
+static void lint_resolve_all(sl_session *ss, sl_arena *a, const sl_scenario *s,
+                             sl_lint_result *out, spec_errors *errors)
 {
     const sl_spec **specs;
-    size_t n = sl_lint_specs(a, s, &out->config, &specs);
+    size_t n = sl_lint_specs(ss, a, s, &out->config, &specs);
     out->tensors = sl_alloc(a, (n + 1) * sizeof *out->tensors);
     errors->items = sl_alloc(a, (n + 1) * sizeof *errors->items);
+    sl_ptrmap memo = {0};
     for (size_t i = 0; i < n; i++) {
-        if (sl_resolve(a, &out->config.table, &out->mesh, specs[i],
-                       &out->tensors[out->ntensors], &errors->items[errors->n]) == 0)
+        sl_resolved *t = &out->tensors[out->ntensors];
+        const sl_resolved *same = resolved_before(out, &memo, specs[i]);
+        if (same) {
+            *t = (sl_resolved){specs[i], same->dims, same->ndims};
             out->ntensors++;
-        else
+        } else if (sl_resolve(a, &out->config.table, &out->mesh, specs[i], t,
+                              &errors->items[errors->n]) == 0) {
+            if (specs[i]->origin && strcmp(specs[i]->origin, "source") == 0)
+                sl_ptrmap_put(a, &memo, (const void *)(uintptr_t)names_hash(specs[i]),
+                              out->ntensors);
+            out->ntensors++;
+        } else {
             errors->n++;
+        }
     }
 }
 
@@ -237,7 +293,7 @@ int sl_lint_run(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_lint_resul
     out->mesh_ok = m == 0;
     spec_errors errors = {0};
     if (out->mesh_ok)
-        lint_resolve_all(a, sc, out, &errors);
+        lint_resolve_all(s, a, sc, out, &errors);
     lint_check(a, sc, out, &errors);
     if (sc->verify_fixes)
         verify_fixes(s, a, sc, &out->findings);

@@ -55,6 +55,8 @@ struct sl_session {
     sl_vec sources_v;          /* session_source * */
     sl_strmap interned;
     sl_vec interned_v;
+    sl_strmap memo_at;         /* session_memo keys -> index into memos */
+    sl_vec memos;
     sl_strmap tree_at;         /* checkout root -> index into trees */
     sl_vec trees;              /* sl_tree * */
     sl_strmap overlay_at;      /* overlay_key -> index into overlays */
@@ -330,6 +332,18 @@ int session_chain(sl_session *s, const char *entry, const sl_config_chain **out,
     }
     *out = &c->chain;
     return 0;
+}
+
+void *session_memo_get(sl_session *s, const char *key)
+{
+    size_t at;
+    return sl_strmap_get(&s->memo_at, key, &at) ? s->memos.items[at] : NULL;
+}
+
+void session_memo_put(sl_session *s, const char *key, void *value)
+{
+    sl_strmap_put(s->arena, &s->memo_at, sl_strdup(s->arena, key), s->memos.n);
+    sl_vec_push(s->arena, &s->memos, value);
 }
 
 sl_tree *session_tree_cached(sl_session *s, const char *root)

@@ -100,6 +100,9 @@ static int sources_scan(sl_session *s, session_source *src, sl_err *err)
         sl_py_site *p = sites.items[i];
         const sl_site *site = sl_catalog_match(p, sl_catalog, sl_catalog_len);
         site_paths(s, src->dir, p);
+        /* One copy of each name, so rule lookups can go by its address. */
+        for (size_t d = 0; d < p->ndims; d++)
+            p->logical[d] = session_intern(s, p->logical[d]);
         if (site)
             site_loc_of(p, site, &src->site_locs[src->nsite_locs++]);
         else

@@ -290,15 +290,21 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
         rc = fill_kind(out, &dcn, merr);
     if (rc != 0)
         return rc;
-    for (size_t i = 0; i < out->naxes; i++)
+    out->index = sl_alloc(a, sizeof *out->index);
+    for (size_t i = 0; i < out->naxes; i++) {
         out->axes[i].size = out->axes[i].ici * out->axes[i].dcn;
+        sl_strmap_put(a, out->index, out->axes[i].name, i);
+    }
     return 0;
 }
 
 const sl_axis *sl_mesh_axis(const sl_mesh *m, const char *name)
 {
+    size_t at;
     if (!m || !name)
         return NULL;
+    if (m->index)
+        return sl_strmap_get(m->index, name, &at) ? &m->axes[at] : NULL;
     for (size_t i = 0; i < m->naxes; i++)
         if (strcmp(m->axes[i].name, name) == 0)
             return &m->axes[i];

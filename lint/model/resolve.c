@@ -77,19 +77,21 @@ static int index_cmp(const void *x, const void *y)
 static void assign(sl_arena *a, const sl_rule_table *t, sl_dim *dims, size_t ndims,
                    bool record)
 {
-    sl_vec order = {0};
-    for (size_t d = 0; d < ndims; d++) {
-        size_t k;
-        if (!dims[d].logical || !sl_strmap_get(&t->first, dims[d].logical, &k))
-            continue;
-        for (; k < t->n; k = t->next[k])
-            sl_vec_push(a, &order, (void *)(uintptr_t)k);
-    }
-    size_t *idx = sl_alloc(a, (order.n + 1) * sizeof *idx);
-    for (size_t i = 0; i < order.n; i++)
-        idx[i] = (size_t)(uintptr_t)order.items[i];
-    qsort(idx, order.n, sizeof *idx, index_cmp);
-    for (size_t i = 0; i < order.n; i++)
+    size_t first[SL_MAX_DIMS], n = 0;
+    for (size_t d = 0; d < ndims; d++)
+        if (!dims[d].logical || !sl_rule_table_first(t, dims[d].logical, &first[d]))
+            first[d] = t->n;
+    for (size_t d = 0; d < ndims; d++)
+        for (size_t k = first[d]; k < t->n; k = t->next[k])
+            n++;
+    size_t small[64];
+    size_t *idx = n <= 64 ? small : sl_alloc(a, n * sizeof *idx);
+    n = 0;
+    for (size_t d = 0; d < ndims; d++)
+        for (size_t k = first[d]; k < t->n; k = t->next[k])
+            idx[n++] = k;
+    qsort(idx, n, sizeof *idx, index_cmp);
+    for (size_t i = 0; i < n; i++)
         if (i == 0 || idx[i] != idx[i - 1])
             apply_rule(a, &t->rules[idx[i]], dims, ndims, record);
 }
@@ -106,6 +108,31 @@ static void physical(sl_arena *a, sl_dim *d, const sl_mesh *m, const char *drop)
             continue;
         d->physical[d->nphysical++] = d->axes[i];
     }
+}
+
+/* A dim filled by a table rule shares that rule's physical axes, worked out
+ * once per mesh. */
+static void rule_physical(sl_arena *a, const sl_rule_table *t, sl_dim *d, const sl_mesh *m)
+{
+    sl_rule_physical *p = t->physical;
+    size_t k = (size_t)(d->rule - t->rules);
+    if (p->mesh != m) {
+        memset(p->done, 0, t->n * sizeof *p->done);
+        p->mesh = m;
+    }
+    if (!p->done[k]) {
+        physical(a, d, m, NULL);
+        p->axes[k] = d->physical;
+        p->n[k] = d->nphysical;
+        p->done[k] = true;
+    }
+    d->physical = p->axes[k];
+    d->nphysical = p->n[k];
+}
+
+static bool from_table(const sl_rule_table *t, const sl_dim *d)
+{
+    return t->physical && d->rule && d->rule >= t->rules && d->rule < t->rules + t->n;
 }
 
 static int spec_error(const sl_spec *spec, sl_spec_error_kind kind, const char *name,
@@ -160,7 +187,10 @@ int sl_resolve(sl_arena *a, const sl_rule_table *rules, const sl_mesh *mesh,
     }
     for (size_t i = 0; i < out->ndims; i++) {
         bool peeled = peel && (int)i == spec->peel_dim;
-        physical(a, &out->dims[i], mesh, peeled ? spec->peel_axis : NULL);
+        if (!peeled && from_table(rules, &out->dims[i]))
+            rule_physical(a, rules, &out->dims[i], mesh);
+        else
+            physical(a, &out->dims[i], mesh, peeled ? spec->peel_axis : NULL);
     }
     return 0;
 }

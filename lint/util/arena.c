@@ -61,7 +61,8 @@ static arena_block *arena_block_new(size_t size, arena_block *next)
     return b;
 }
 
-void *sl_alloc(sl_arena *a, size_t size)
+/* Memory from the arena, not zeroed. */
+static void *arena_take(sl_arena *a, size_t size)
 {
     size_t align = sizeof(max_align_t);
     size = (size + align - 1) / align * align;
@@ -83,6 +84,12 @@ void *sl_alloc(sl_arena *a, size_t size)
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
+    return p;
+}
+
+void *sl_alloc(sl_arena *a, size_t size)
+{
+    void *p = arena_take(a, size);
     memset(p, 0, size);
     return p;
 }
@@ -139,7 +146,8 @@ void *sl_array_append(sl_arena *a, const void *items, size_t n, size_t size)
 void *sl_array_concat(sl_arena *a, const void *x, size_t nx, const void *y, size_t ny,
                       size_t size)
 {
-    char *out = sl_alloc(a, (nx + ny + 1) * size);
+    char *out = arena_take(a, (nx + ny + 1) * size);
+    memset(out + (nx + ny) * size, 0, size);
     if (nx)
         memcpy(out, x, nx * size);
     if (ny)

@@ -75,3 +75,42 @@ void sl_strmap_put(sl_arena *a, sl_strmap *m, const char *key, size_t val)
     }
     m->vals[i] = val;
 }
+
+static size_t ptrmap_slot(const sl_ptrmap *m, const void *key)
+{
+    size_t i = (size_t)(((uintptr_t)key >> 3) * 0x9E3779B97F4A7C15ULL) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+bool sl_ptrmap_get(const sl_ptrmap *m, const void *key, size_t *val)
+{
+    if (!m->cap)
+        return false;
+    size_t i = ptrmap_slot(m, key);
+    if (!m->keys[i])
+        return false;
+    *val = m->vals[i];
+    return true;
+}
+
+void sl_ptrmap_put(sl_arena *a, sl_ptrmap *m, const void *key, size_t val)
+{
+    if ((m->n + 1) * 2 > m->cap) {
+        sl_ptrmap bigger = {0};
+        bigger.cap = m->cap ? m->cap * 2 : 64;
+        bigger.keys = sl_alloc(a, bigger.cap * sizeof *bigger.keys);
+        bigger.vals = sl_alloc(a, bigger.cap * sizeof *bigger.vals);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->keys[i])
+                sl_ptrmap_put(a, &bigger, m->keys[i], m->vals[i]);
+        *m = bigger;
+    }
+    size_t i = ptrmap_slot(m, key);
+    if (!m->keys[i]) {
+        m->keys[i] = key;
+        m->n++;
+    }
+    m->vals[i] = val;
+}

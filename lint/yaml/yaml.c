@@ -31,7 +31,8 @@ typedef struct {
     const char *file;
     const sl_loc *fixed; /* every node gets this location (override values) */
     yaml_parser_t parser;
-    ld_frame stack[SL_YAML_MAX_DEPTH + 1];
+    ld_frame *stack;     /* grown as nesting deepens: most values are flat */
+    int cap;
     int depth;
     size_t total;
     sl_strmap anchors;
@@ -137,6 +138,13 @@ static int on_start(loader *ld, yaml_event_t *ev, sl_node_kind kind)
         count_nodes(ld, 1, ev->start_mark) < 0)
         return -1;
     sl_loc loc = mark_loc(ld, ev->start_mark);
+    if (ld->depth == ld->cap) {
+        ld->cap = ld->cap ? ld->cap * 2 : 8;
+        ld_frame *grown = sl_alloc(ld->a, (size_t)ld->cap * sizeof *grown);
+        if (ld->depth)
+            memcpy(grown, ld->stack, (size_t)ld->depth * sizeof *grown);
+        ld->stack = grown;
+    }
     ld_frame *f = &ld->stack[ld->depth++];
     memset(f, 0, sizeof *f);
     f->node = kind == SL_NODE_MAP ? sl_node_new_map(ld->a, loc) : sl_node_new_seq(ld->a, loc);
