@@ -98,7 +98,8 @@ int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display
 int sl_scan_sh_file(sl_arena *a, const char *path, const char *repo_root, sl_vec *launches,
                     sl_err *err);
 /* The checkout a script lives in: nearest ancestor of its folder holding
- * src/maxtext/configs/base.yml or MaxText/configs/base.yml. NULL if none. */
+ * src/maxtext/configs/base.yml, src/MaxText/configs/base.yml or
+ * MaxText/configs/base.yml. The script need not exist. NULL if none. */
 const char *sl_scan_find_repo_root(sl_arena *a, const char *script_path);
 
 #endif

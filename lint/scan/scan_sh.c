@@ -663,22 +663,34 @@ int sl_scan_sh_file(sl_arena *a, const char *path, const char *repo_root, sl_vec
     return rc;
 }
 
+/* The layouts MaxText's configs have had, relative to the checkout. */
+static const char *const config_layouts[] = {
+    "src/maxtext/configs/base.yml",
+    "src/MaxText/configs/base.yml",
+    "MaxText/configs/base.yml",
+};
+
+static bool holds_configs(sl_arena *a, const char *dir)
+{
+    for (size_t i = 0; i < sizeof config_layouts / sizeof config_layouts[0]; i++)
+        if (sl_is_file(sl_path_join(a, dir, config_layouts[i])))
+            return true;
+    return false;
+}
+
 const char *sl_scan_find_repo_root(sl_arena *a, const char *script_path)
 {
-    char *real = realpath(script_path, NULL);
-    if (!real)
-        return NULL;
-    const char *found = NULL;
-    char *slash;
-    while (!found && (slash = strrchr(real, '/')) != NULL) {
-        *slash = '\0';
-        const char *dir = *real ? real : "/";
-        if (sl_is_file(sl_sprintf(a, "%s/src/maxtext/configs/base.yml", *real ? real : "")) ||
-            sl_is_file(sl_sprintf(a, "%s/MaxText/configs/base.yml", *real ? real : "")))
-            found = sl_strdup(a, dir);
-        if (!*real)
+    /* The script need not exist (an editor's unsaved buffer, standard
+     * input): its folder then stands for it. */
+    const char *real = sl_path_real(a, script_path);
+    const char *dir = real ? sl_path_dir(a, real)
+                           : sl_path_real(a, sl_path_dir(a, sl_path_absolute(a, script_path)));
+    while (dir && *dir) {
+        if (holds_configs(a, dir))
+            return dir;
+        if (strcmp(dir, "/") == 0)
             break;
+        dir = sl_path_dir(a, dir);
     }
-    free(real);
-    return found;
+    return NULL;
 }
