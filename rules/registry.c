@@ -4,7 +4,8 @@
 
 #include "shardlint/rule.h"
 
-extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004;
+extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004,
+    sl_rule_sl902;
 
 const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl001,
@@ -12,6 +13,7 @@ const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl003,
     &sl_rule_sl004,
     &sl_rule_sl900,
+    &sl_rule_sl902,
 };
 
 const size_t sl_rule_count = sizeof sl_rule_registry / sizeof sl_rule_registry[0];

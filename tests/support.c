@@ -45,7 +45,7 @@ static char *drain(FILE *f)
     return buf;
 }
 
-static cli_run run_cli_in(const char *dir, const char *const *args)
+cli_run run_cli_at(const char *const *args, const char *cwd, const char *input)
 {
     char *argv[128];
     int argc = 0;
@@ -53,7 +53,9 @@ static cli_run run_cli_in(const char *dir, const char *const *args)
     for (; args[argc - 1] && argc < 127; argc++)
         argv[argc] = (char *)args[argc - 1];
     argv[argc] = NULL;
-    if (chdir(dir) != 0)
+    if (!freopen(input ? input : "/dev/null", "r", stdin))
+        abort();
+    if (chdir(SHARDLINT_SOURCE_DIR) != 0 || (cwd && chdir(cwd) != 0))
         abort();
     FILE *out = tmpfile(), *err = tmpfile();
     cli_run r;
@@ -65,10 +67,10 @@ static cli_run run_cli_in(const char *dir, const char *const *args)
 
 cli_run run_cli(const char *const *args)
 {
-    return run_cli_in(SHARDLINT_SOURCE_DIR, args);
+    return run_cli_at(args, NULL, NULL);
 }
 
-cli_run run_cli_str_in(const char *dir, const char *args)
+cli_run run_cli_str_at(const char *args, const char *cwd, const char *input)
 {
     char *copy = strdup(args);
     const char *words[128];
@@ -76,14 +78,14 @@ cli_run run_cli_str_in(const char *dir, const char *args)
     for (char *w = strtok(copy, " \n"); w && n < 127; w = strtok(NULL, " \n"))
         words[n++] = w;
     words[n] = NULL;
-    cli_run r = run_cli_in(dir, words);
+    cli_run r = run_cli_at(words, cwd, input);
     free(copy);
     return r;
 }
 
 cli_run run_cli_str(const char *args)
 {
-    return run_cli_str_in(SHARDLINT_SOURCE_DIR, args);
+    return run_cli_str_at(args, NULL, NULL);
 }
 
 void cli_run_free(cli_run *r)

@@ -21,10 +21,12 @@ typedef struct {
 /* Runs sl_cli_main on a NULL-terminated argv (argv[0] excluded) with the
  * working directory set to the source tree. */
 cli_run run_cli(const char *const *args);
+/* The same, run in the folder cwd of the source tree (NULL: its top) with
+ * standard input read from the file `input` (NULL: empty). */
+cli_run run_cli_at(const char *const *args, const char *cwd, const char *input);
 /* The same, with the arguments as one space-separated string. */
 cli_run run_cli_str(const char *args);
-/* The same, from the working directory `dir`. */
-cli_run run_cli_str_in(const char *dir, const char *args);
+cli_run run_cli_str_at(const char *args, const char *cwd, const char *input);
 void cli_run_free(cli_run *r);
 
 /* The value at a dotted path ("runs.0.results.2.ruleId": array indices and

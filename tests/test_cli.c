@@ -3,6 +3,8 @@
  *   status    the expected exit status
  *   stdout    the expected standard output
  *   stderr    the expected standard error (optional: empty when absent)
+ *   cwd       the folder of the source tree it runs in (optional: its top)
+ *   stdin     what standard input holds (optional: nothing)
  * A case whose args ask for SARIF also has its output checked against the
  * SARIF 2.1.0 schema. */
 #include <criterion/criterion.h>
@@ -10,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -38,7 +41,12 @@ static void run_case(const char *name)
     char *want_err = case_file(name, "stderr");
     cr_assert_not_null(args, "case %s has no args file", name);
     cr_assert_not_null(status, "case %s has no status file", name);
-    cli_run r = run_cli_str(args);
+    char *cwd = case_file(name, "cwd");
+    if (cwd)
+        cwd[strcspn(cwd, "\n")] = '\0';
+    char input[4096];
+    snprintf(input, sizeof input, "%scases/%s/stdin", fixture(""), name);
+    cli_run r = run_cli_str_at(args, cwd, access(input, R_OK) == 0 ? input : NULL);
     cr_expect_eq(r.status, atoi(status), "case %s: exit status %d, expected %d\nstderr:\n%s",
                  name, r.status, atoi(status), r.err);
     cr_expect_str_eq(r.out, want_out ? want_out : "", "case %s: stdout differs", name);
@@ -46,6 +54,7 @@ static void run_case(const char *name)
     if (strstr(args, "--format sarif") && *r.out)
         check_sarif(name, r.out);
     cli_run_free(&r);
+    free(cwd);
     free(args);
     free(status);
     free(want_out);

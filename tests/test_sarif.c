@@ -77,7 +77,7 @@ static void insert_lines(const char *path, int at, int n)
 /* A SARIF run from `dir` (relative to top), checked against the schema. */
 static cJSON *scan(const char *dir, const char *args, int want_status)
 {
-    cli_run r = run_cli_str_in(in_top(dir), args);
+    cli_run r = run_cli_str_at(args, in_top(dir), NULL);
     cr_assert_eq(r.status, want_status, "status %d for %s\n%s", r.status, args, r.err);
     char msg[4096];
     cr_assert_eq(sarif_validate(r.out, msg, sizeof msg), 0, "invalid SARIF:\n%s", msg);
@@ -259,8 +259,8 @@ Test(sarif, a_second_launch_script_is_new_alerts)
 Test(sarif, a_broken_target_still_writes_a_log)
 {
     write_file(in_top("repo/broken.yml"), "base_config: base.yml\nmesh_axes: [data\n");
-    cli_run r = run_cli_str_in(in_top("repo"),
-                               "check broken.yml --format sarif --output out.sarif");
+    cli_run r = run_cli_str_at("check broken.yml --format sarif --output out.sarif",
+                               in_top("repo"), NULL);
     cr_assert_eq(r.status, 2);
     cr_assert_not_null(strstr(r.err, "broken.yml:3:1: error: "), "%s", r.err);
     cli_run_free(&r);
@@ -283,7 +283,7 @@ Test(sarif, a_broken_target_still_writes_a_log)
     for (size_t i = 0; i < 2; i++) {
         char args[128];
         snprintf(args, sizeof args, "check broken.yml --format %s --output out.txt", formats[i]);
-        r = run_cli_str_in(in_top("repo"), args);
+        r = run_cli_str_at(args, in_top("repo"), NULL);
         cr_assert_eq(r.status, 2);
         cli_run_free(&r);
         text = slurp(in_top("repo/out.txt"));
@@ -304,7 +304,7 @@ Test(sarif, a_file_name_that_is_not_utf8)
                                      "message.text");
     cr_assert_not_null(text);
     cJSON_Delete(log);
-    cli_run r = run_cli_str_in(in_top("repo"), "check caf\xe9.yml --format json");
+    cli_run r = run_cli_str_at("check caf\xe9.yml --format json", in_top("repo"), NULL);
     cJSON *j = json_parse(r.out);
     cr_assert_str_eq(json_str(j, "problems.0.location.file"), "caf\xef\xbf\xbd.yml");
     cJSON_Delete(j);

@@ -12,6 +12,7 @@
 
 typedef struct {
     bool color;              /* ANSI colour (text only) */
+    bool quiet;              /* text: the findings alone, no summary line */
     /* The repository root: SARIF URIs, GitHub annotations and fingerprints
      * name files relative to it (NULL: the working directory). */
     const char *root;

@@ -97,6 +97,14 @@ void sl_lint_probe_expert(sl_session *s, sl_arena *a, const sl_scenario *sc,
 
 /* ---- a whole check: paths -> targets -> findings --------------------------- */
 
+/* Settings for one file a target comes from, or one file a walk meets
+ * (path_settings below). Zeroed: nothing to say. */
+typedef struct {
+    bool exclude;                  /* left out of walks, and of named files with entries_only */
+    long long devices;             /* 0: the check's devices; else overrides them */
+    long long slices;              /* 0: the check's slices */
+} sl_path_settings;
+
 typedef struct {
     const char *const *paths;      /* configs, model files, scripts, directories */
     size_t npaths;
@@ -110,13 +118,23 @@ typedef struct {
     size_t nsources;
     bool latent;
     bool verify_fixes;
-    /* A YAML path is a target only when it is an entry config (base.yml, a
-     * models/ file, a file with base_config), as in a directory: an editor
-     * names every YAML file it opens. */
+    /* A named path is linted only when a directory walk would lint it (an
+     * entry config: base.yml with MaxText's keys, a models/ file, a file
+     * with base_config; a launch script), and an excluded one is not: an
+     * editor names every YAML file it opens, pre-commit every file a commit
+     * touches. The others, and named files that do not exist, are listed in
+     * the report's `skipped`, not errors. */
     bool entries_only;
-    /* Which rules' findings are kept; NULL keeps every rule. */
+    /* Which rules are on; NULL: every rule. A suppression comment naming a
+     * rule that is off is never reported as unused. */
     bool (*keep_rule)(const struct sl_rule_def *rule, void *ctx);
-    void *keep_ctx;
+    /* Which findings are kept, knowing where they are and which file their
+     * target came from (the named or walked config, model file or launch
+     * script); NULL keeps all. Asked after keep_rule. */
+    bool (*keep_finding)(const sl_finding *f, const char *target_path, void *ctx);
+    /* What a configuration file says about one path; NULL: nothing. */
+    void (*path_settings)(const char *path, void *ctx, sl_path_settings *out);
+    void *keep_ctx;                /* passed to each of the callbacks */
 } sl_check_opts;
 
 /* Something about the inputs, not a finding of a rule: an input that could
@@ -140,13 +158,27 @@ typedef struct {
      * check must redo when one of them changes. */
     sl_vec files;                  /* const char * */
     sl_strmap files_at;
+    sl_vec skipped;                /* sl_skipped *: named files not linted, excluded files */
 } sl_report;
+
+/* A file the check left out, and why in words. */
+typedef struct {
+    const char *path;
+    const char *reason;
+} sl_skipped;
 
 void sl_report_free(sl_report *r);
 
-/* Lints every target the paths name. A target that cannot be linted is an
- * error of the report and the others are still linted. Returns 0; -1 when
- * no target could be collected at all (the errors say why). */
+/* Lints every target the paths name, then applies suppression comments:
+ * `# shardlint: disable=ID` on any line of the statement at a finding's
+ * location or at one of its related locations, or on the line above it;
+ * `# shardlint: disable-next-line=ID` on the line above;
+ * `# shardlint: disable-file=ID` anywhere in one of those files (as the
+ * session reads them: an unsaved buffer counts). A suppression in a file a
+ * target came from that drops nothing is reported as SL902
+ * unused-suppression. A target that cannot be linted is an error of the
+ * report and the others are still linted. Returns 0; -1 when no target
+ * could be collected at all (the errors say why). */
 int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out);
 
 /* Each target the paths name, linted without fix verification, handed to
@@ -162,10 +194,5 @@ void sl_session_each(sl_session *s, const sl_check_opts *o, sl_target_fn fn, voi
  * be linted. */
 int sl_session_resolve(sl_session *s, const sl_check_opts *o, sl_arena *a,
                        sl_lint_result *out, sl_report *report);
-
-/* Drops findings disabled by `# shardlint: disable=ID` on their line or the
- * line above, or `# shardlint: disable-file=ID` anywhere in their file, as
- * the session reads it (an unsaved buffer counts). */
-void sl_suppress(sl_session *s, sl_arena *a, sl_findings *f);
 
 #endif

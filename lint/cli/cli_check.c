@@ -7,88 +7,63 @@
 #include "shardlint/emit.h"
 #include "shardlint/rule.h"
 
-static bool format_known(const char *f)
-{
-    static const char *const formats[] = {"text", "json", "sarif", "github", NULL};
-    for (const char *const *p = formats; *p; p++)
-        if (strcmp(*p, f) == 0)
-            return true;
-    return false;
-}
+typedef struct {
+    const sl_report *r;
+    const sl_emit_opts *eo;
+    const sl_cli_opts *o;
+} report;
 
-/* Whether a rule id or name is in a comma-separated list. */
-static bool listed(const char *list, const sl_rule_def *r)
+/* --statistics: findings per rule, most first, then in rule order. */
+static void statistics(FILE *out, const report *r, bool json)
 {
-    if (!list)
-        return false;
-    size_t n = strlen(list);
-    for (size_t i = 0; i < n;) {
-        size_t j = i;
-        while (j < n && list[j] != ',')
-            j++;
-        size_t len = j - i;
-        if ((strlen(r->id) == len && strncasecmp(list + i, r->id, len) == 0) ||
-            (strlen(r->name) == len && strncmp(list + i, r->name, len) == 0))
-            return true;
-        i = j + 1;
+    size_t n = sl_rule_count, *count = calloc(n + 1, sizeof *count), *order = calloc(n + 1, sizeof *order);
+    if (!count || !order)
+        abort();
+    const sl_findings *f = &r->r->findings;
+    for (size_t i = 0; i < f->n; i++)
+        count[cli_rule_index(f->items[i]->rule)]++;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (count[i])
+            order[k++] = i;
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && count[order[j]] > count[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    fputs(json ? "[" : "", out);
+    for (size_t i = 0; i < k; i++) {
+        const sl_rule_def *rule = sl_rule_registry[order[i]];
+        if (json)
+            fprintf(out, "%s\n  {\"id\": \"%s\", \"name\": \"%s\", \"level\": \"%s\", \"count\": %zu}",
+                    i ? "," : "", rule->id, rule->name, sl_level_name(rule->level), count[order[i]]);
+        else
+            fprintf(out, "%5zu  %-6s %-24s %s\n", count[order[i]], rule->id, rule->name,
+                    sl_level_name(rule->level));
     }
-    return false;
-}
-
-/* --select / --ignore, for the engine. */
-static bool keep_rule(const sl_rule_def *r, void *ctx)
-{
-    const sl_cli_opts *o = ctx;
-    return (!o->select || listed(o->select, r)) && !listed(o->ignore, r);
-}
-
-sl_check_opts sl_cli_check_opts(sl_arena *a, sl_cli_opts *o)
-{
-    sl_override *ov = sl_alloc(a, (o->overrides.n + 1) * sizeof *ov);
-    for (size_t i = 0; i < o->overrides.n; i++)
-        ov[i] = *(sl_override *)o->overrides.items[i];
-    return (sl_check_opts){
-        .paths = (const char *const *)o->paths.items,
-        .npaths = o->paths.n,
-        .ov = ov,
-        .nov = o->overrides.n,
-        .devices = o->devices,
-        .slices = o->slices,
-        .specs = o->specs,
-        .nspecs = o->nspecs,
-        .sources = (const char *const *)o->sources.items,
-        .nsources = o->sources.n,
-        .latent = o->latent,
-        .verify_fixes = true,
-        .keep_rule = keep_rule,
-        .keep_ctx = o,
-    };
-}
-
-void sl_cli_problems(FILE *err, const sl_report *r)
-{
-    char where[1024];
-    for (size_t i = 0; i < r->problems.n; i++) {
-        const sl_problem *p = r->problems.items[i];
-        fprintf(err, "%s: %s: %s\n", sl_loc_str(p->loc, where, sizeof where),
-                sl_level_name(p->level), p->message);
-    }
+    if (json)
+        fputs(k ? "\n]\n" : "]\n", out);
+    else if (!k && !r->o->quiet)
+        fputs("no findings\n", out);
+    free(count);
+    free(order);
 }
 
 static int emit(FILE *out, void *ctx)
 {
-    void **args = ctx;
-    const sl_report *r = args[0];
-    const sl_emit_opts *eo = args[1];
-    const char *format = args[2];
-    if (strcmp(format, "json") == 0)
-        sl_emit_json(out, r, eo);
+    const report *r = ctx;
+    const char *format = r->o->format;
+    if (r->o->statistics)
+        statistics(out, r, strcmp(format, "json") == 0);
+    else if (strcmp(format, "json") == 0)
+        sl_emit_json(out, r->r, r->eo);
     else if (strcmp(format, "sarif") == 0)
-        sl_emit_sarif(out, r, eo);
+        sl_emit_sarif(out, r->r, r->eo);
     else if (strcmp(format, "github") == 0)
-        sl_emit_github(out, r, eo);
+        sl_emit_github(out, r->r, r->eo);
     else
-        sl_emit_text(out, &r->findings, eo);
+        sl_emit_text(out, &r->r->findings, r->eo);
     return ferror(out) ? -1 : 0;
 }
 
@@ -116,31 +91,31 @@ static const char *repo_root(sl_arena *a, const sl_cli_opts *o)
 static int write_output(sl_arena *a, const sl_cli_opts *o, const sl_report *r, FILE *out,
                         FILE *err)
 {
-    sl_emit_opts eo = {.color = use_color(o, out), .root = repo_root(a, o),
+    sl_emit_opts eo = {.color = use_color(o, out), .quiet = o->quiet, .root = repo_root(a, o),
                        .tool_version = SHARDLINT_VERSION};
-    void *args[] = {(void *)r, &eo, (void *)o->format};
+    report rep = {r, &eo, o};
     if (!o->output)
-        return emit(out, args) == 0 && fflush(out) == 0 ? 0 : sl_cli_stdout_error(err);
+        return emit(out, &rep) == 0 && fflush(out) == 0 ? 0 : sl_cli_stdout_error(err);
     sl_err e;
-    if (sl_output_atomic(o->output, emit, args, &e) != 0)
+    if (sl_output_atomic(o->output, emit, &rep, &e) != 0)
         return sl_cli_input_error(err, &e);
     return 0;
 }
 
 static int exit_status(const sl_cli_opts *o, const sl_findings *f)
 {
-    for (size_t i = 0; i < f->n; i++)
+    for (size_t i = 0; i < f->n && !o->exit_zero; i++)
         if (f->items[i]->level >= o->fail_level)
             return 1;
     return 0;
 }
 
-static int fix_files(sl_arena *a, const sl_findings *f, FILE *err)
+static int fix_files(sl_arena *a, const sl_cli_opts *o, const sl_findings *f, FILE *err)
 {
     sl_vec written = {0};
     sl_err e;
     int rc = sl_fix_write(a, f, &written, &e);
-    for (size_t i = 0; i < written.n; i++) {
+    for (size_t i = 0; i < written.n && !o->quiet; i++) {
         const sl_fixed_file *w = written.items[i];
         fprintf(err, "shardlint: fixed %s (%zu edit%s)\n", w->path, w->nedits,
                 w->nedits == 1 ? "" : "s");
@@ -148,21 +123,43 @@ static int fix_files(sl_arena *a, const sl_findings *f, FILE *err)
     return rc == 0 ? 0 : sl_cli_input_error(err, &e);
 }
 
-int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
+static void verbose(FILE *err, const sl_report *r)
+{
+    for (size_t i = 0; i < r->skipped.n; i++) {
+        const sl_skipped *k = r->skipped.items[i];
+        fprintf(err, "shardlint: skipped %s: %s\n", k->path, k->reason);
+    }
+    fprintf(err, "shardlint: %zu target%s linted, %zu failed, %zu finding%s\n", r->ntargets,
+            r->ntargets == 1 ? "" : "s", r->nfailed, r->findings.n,
+            r->findings.n == 1 ? "" : "s");
+}
+
+static int check_usage(sl_arena *a, sl_cli_opts *o, FILE *err)
 {
     if (!o->format)
         o->format = "text";
-    if (!format_known(o->format))
-        return sl_cli_usage_error(err, "unknown format %s (text, json, sarif, github)",
-                                  o->format);
-    if (o->paths.n == 0)
-        return sl_cli_usage_error(err, "%s", "check needs a config, a directory or a launch "
-                                            "script");
-    sl_session *s = sl_session_new();
+    if (o->statistics && strcmp(o->format, "text") != 0 && strcmp(o->format, "json") != 0)
+        return cli_usage_error(err, o->cmd,
+                               sl_sprintf(a, "--statistics prints text or json, not %s",
+                                          o->format));
+    if (o->paths.n == 0 && !o->stdin_name)
+        return cli_usage_error(err, o->cmd, "check needs a config, a directory, a launch "
+                                            "script or - (standard input)");
+    return 0;
+}
+
+int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
+{
+    int rc = check_usage(a, o, err);
+    sl_session *s = rc ? NULL : cli_session(a, o, err);
+    if (!s)
+        return rc ? rc : 2;
     sl_check_opts co = sl_cli_check_opts(a, o);
     sl_report r;
-    int rc = sl_session_check(s, &co, &r);
-    sl_cli_problems(err, &r);
+    rc = sl_session_check(s, &co, &r);
+    sl_cli_problems(err, &r, o->quiet);
+    if (o->verbose)
+        verbose(err, &r);
     sl_findings *all = &r.findings;
     /* Nothing could be linted: the problems above are the report. The
      * machine formats still write theirs, which says so to the CI reading
@@ -173,9 +170,8 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
         sl_session_free(s);
         return 2;
     }
-    sl_suppress(s, a, all);
     sl_findings_sort(all);
-    rc = o->fix ? fix_files(a, all, err) : 0;
+    rc = o->fix ? fix_files(a, o, all, err) : 0;
     if (rc == 0)
         rc = write_output(a, o, &r, out, err);
     if (rc == 0)

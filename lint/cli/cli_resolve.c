@@ -23,18 +23,20 @@ static int report_errors(const sl_lint_result *r, FILE *err)
 int sl_cli_resolve(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
 {
     bool json = o->format && strcmp(o->format, "json") == 0;
-    if (o->format && !json && strcmp(o->format, "text") != 0)
-        return sl_cli_usage_error(err, "unknown format %s (text, json)", o->format);
-    if (o->paths.n != 1)
-        return sl_cli_usage_error(err, "%s", "resolve takes one config");
-    sl_session *s = sl_session_new();
+    if (o->paths.n + (o->stdin_name && !o->paths.n) != 1)
+        return cli_usage_error(err, o->cmd, "resolve takes one config");
+    sl_session *s = cli_session(a, o, err);
+    if (!s)
+        return 2;
     sl_check_opts co = sl_cli_check_opts(a, o);
     sl_report report;
     sl_lint_result r;
     int rc = sl_session_resolve(s, &co, a, &r, &report);
-    sl_cli_problems(err, &report);
+    sl_cli_problems(err, &report, false);
     if (rc > 0) {
-        rc = sl_cli_usage_error(err, "%s names no single config", o->paths.items[0]);
+        rc = cli_usage_error(err, o->cmd,
+                             sl_sprintf(a, "%s names no single config",
+                                        (const char *)o->paths.items[0]));
     } else if (rc < 0) {
         rc = 2;
     } else {

@@ -94,6 +94,8 @@ void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o)
 {
     for (size_t i = 0; i < f->n; i++)
         put_finding(out, f->items[i], o);
+    if (o->quiet)
+        return;
     if (f->n == 0) {
         fputs("no findings\n", out);
         return;

@@ -54,17 +54,27 @@ typedef struct {
     sl_report *r;
     sl_strmap seen;           /* identities of the findings kept */
     bool many;                /* more than one target: findings say which */
+    suppressions *sup;
 } run;
 
+bool finding_wanted(const sl_check_opts *o, const sl_finding *f, const char *target_path)
+{
+    return (!o->keep_rule || o->keep_rule(f->rule, o->keep_ctx)) &&
+           (!o->keep_finding || o->keep_finding(f, target_path, o->keep_ctx));
+}
+
+/* Suppression comments apply to each target's findings before they merge:
+ * of two launches with the same finding, a comment in one script must not
+ * silence the other. */
 static void keep(run *x, sl_arena *scratch, const sl_findings *from, const target *t)
 {
     sl_arena *a = x->r->arena;
     size_t at;
     for (size_t i = 0; i < from->n; i++) {
         sl_finding *f = from->items[i];
-        if (x->o->keep_rule && !x->o->keep_rule(f->rule, x->o->keep_ctx))
-            continue;
         locate_at_launch(scratch, f, t);
+        if (!finding_wanted(x->o, f, t->source) || suppress_finding(x->sup, f))
+            continue;
         const char *id = identity(scratch, f);
         if (f->key && sl_strmap_get(&x->seen, id, &at))
             continue;
@@ -91,16 +101,57 @@ static bool target_lint(sl_session *s, const sl_check_opts *o, target *t, sl_are
     return false;
 }
 
-static void lint_target(run *x, target *t)
+/* Returns whether the target linted. */
+static bool lint_target(run *x, target *t)
 {
     sl_arena *scratch = sl_arena_new();
     sl_lint_result res;
-    if (target_lint(x->s, x->o, t, scratch, &res, x->r)) {
+    bool ok = target_lint(x->s, x->o, t, scratch, &res, x->r);
+    if (ok) {
         if (x->o->latent)
             sl_lint_probe_expert(x->s, scratch, &t->scenario, &res, &res.findings);
         keep(x, scratch, &res.findings, t);
     }
     sl_arena_free(scratch);
+    return ok;
+}
+
+/* A walk of one of the paths reaches every config and launch script of the
+ * repository `file` is in. */
+static bool walks_repo(sl_arena *a, const sl_check_opts *o, const char *file)
+{
+    const char *root = sl_path_repo_root(a, file);
+    size_t n;
+    for (size_t i = 0; root && i < o->npaths; i++) {
+        const char *dir = sl_is_dir(o->paths[i]) ? sl_path_real(a, o->paths[i]) : NULL;
+        if (dir && strncmp(root, dir, n = strlen(dir)) == 0 &&
+            (root[n] == '\0' || root[n] == '/' || strcmp(dir, "/") == 0))
+            return true;
+    }
+    return false;
+}
+
+/* The files whose suppressions this check can judge: every finding they
+ * could disable came from a target of this run that linted. A launch
+ * script's comments serve its own launches only; a YAML file's may serve
+ * any config or launch that includes it, so they are judged only when the
+ * run walked the whole repository. */
+static void judged_files(sl_arena *a, const sl_check_opts *o, const sl_vec *targets,
+                         const bool *ok, sl_vec *out)
+{
+    sl_strmap failed = {0}, seen = {0};
+    size_t at;
+    for (size_t i = 0; i < targets->n; i++)
+        if (!ok[i])
+            sl_strmap_put(a, &failed, ((const target *)targets->items[i])->source, 0);
+    for (size_t i = 0; i < targets->n; i++) {
+        const char *path = ((const target *)targets->items[i])->source;
+        if (sl_strmap_get(&failed, path, &at) || sl_strmap_get(&seen, path, &at))
+            continue;
+        sl_strmap_put(a, &seen, path, 0);
+        if (sl_path_has_suffix(path, ".sh") || walks_repo(a, o, path))
+            sl_vec_push(a, out, (void *)path);
+    }
 }
 
 /* A new report, and its targets: the files read from here on are its
@@ -126,8 +177,15 @@ int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out)
     report_start(s, o, out, &targets);
     run x = {.s = s, .o = o, .r = out, .many = targets.n > 1};
     out->ntargets = targets.n;
+    sl_arena *scratch = sl_arena_new();
+    x.sup = suppress_new(s, scratch);
+    bool *ok = sl_alloc(scratch, targets.n + 1);
     for (size_t i = 0; i < targets.n; i++)
-        lint_target(&x, targets.items[i]);
+        ok[i] = lint_target(&x, targets.items[i]);
+    sl_vec files = {0};
+    judged_files(scratch, o, &targets, ok, &files);
+    suppress_unused(x.sup, out->arena, o, &files, &out->findings);
+    sl_arena_free(scratch);
     session_reading(s, NULL);
     return targets.n || !out->nerrors ? 0 : -1;
 }

@@ -60,6 +60,7 @@ typedef struct {
     sl_scenario scenario;
     const char *script;       /* a launch's script, NULL for a config */
     sl_loc launch_at;         /* a launch's config word (or its python word) */
+    const char *source;       /* the file named or walked: config, model file, script */
 } target;
 
 /* Paths -> targets, in the report's arena. Input errors and warnings go
@@ -71,6 +72,20 @@ void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_
  * is in), allocated in `a`. -1 with err when a --source folder cannot be
  * scanned. */
 int sources_apply(sl_session *s, sl_arena *a, const sl_check_opts *o, target *t, sl_err *err);
+
+/* Whether the check's callbacks keep a finding of a target from this file. */
+bool finding_wanted(const sl_check_opts *o, const sl_finding *f, const char *target_path);
+
+/* Suppression comments (suppress.c), read once per check into `a`. */
+typedef struct suppressions suppressions;
+suppressions *suppress_new(sl_session *s, sl_arena *a);
+/* Whether a comment at the finding's location or at one of its related
+ * locations disables it; the comment is then used. */
+bool suppress_finding(suppressions *sp, const sl_finding *f);
+/* An SL902 finding, in `a`, for each comment of `files` (const char *) that
+ * disabled nothing and names a rule that is on. */
+void suppress_unused(suppressions *sp, sl_arena *a, const sl_check_opts *o, const sl_vec *files,
+                     sl_findings *out);
 
 /* Adds a problem (copied) to the report. */
 void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e);

@@ -17,14 +17,37 @@ typedef struct {
     sl_report *r;
 } collector;
 
-static target *target_new(collector *c, const char *entry)
+/* One file being turned into targets: its path and its settings. */
+typedef struct {
+    const char *path;
+    sl_path_settings set;
+} source;
+
+static source source_of(collector *c, const char *path)
+{
+    source src = {.path = path};
+    if (c->o->path_settings)
+        c->o->path_settings(path, c->o->keep_ctx, &src.set);
+    return src;
+}
+
+static void skip(collector *c, const char *path, const char *reason)
+{
+    sl_skipped *k = sl_alloc(c->a, sizeof *k);
+    k->path = path;
+    k->reason = reason;
+    sl_vec_push(c->a, &c->r->skipped, k);
+}
+
+static target *target_new(collector *c, const source *src, const char *entry)
 {
     target *t = sl_alloc(c->a, sizeof *t);
     t->config_path = entry;
     t->label = entry;
+    t->source = src->path;
     t->scenario.entry = entry;
-    t->scenario.devices = c->o->devices;
-    t->scenario.slices = c->o->slices;
+    t->scenario.devices = src->set.devices ? src->set.devices : c->o->devices;
+    t->scenario.slices = src->set.slices ? src->set.slices : c->o->slices;
     t->scenario.verify_fixes = c->o->verify_fixes;
     t->scenario.tree = sl_session_tree(c->s, entry);
     return t;
@@ -55,25 +78,37 @@ static const char *model_root(sl_arena *a, const char *path)
     return NULL;
 }
 
-static bool has_base_config(sl_session *s, const char *path)
+/* Whether the file (or its overlay) has one of these top-level keys. */
+static bool has_top_key(collector *c, const char *path, const char *const *keys)
 {
     char *text;
     size_t len;
     sl_err ignored;
-    if (session_read(s, path, SL_YAML_MAX_BYTES, &text, &len, &ignored) != 0)
+    if (session_read(c->s, path, SL_YAML_MAX_BYTES, &text, &len, &ignored) != 0)
         return false;
-    bool found = strncmp(text, "base_config:", 12) == 0 || strstr(text, "\nbase_config:");
+    bool found = false;
+    for (const char *const *k = keys; *k && !found; k++) {
+        const char *line = sl_sprintf(c->a, "\n%s:", *k);
+        found = strncmp(text, line + 1, strlen(line + 1)) == 0 || strstr(text, line);
+    }
     free(text);
     return found;
 }
 
+static bool has_base_config(collector *c, const char *path)
+{
+    static const char *const keys[] = {"base_config", NULL};
+    return has_top_key(c, path, keys);
+}
+
 /* A file under models/ with its own base_config (MaxText's gpu/models/) is an
  * entry config, not a model file. */
-static void add_yml(collector *c, const char *path)
+static void add_yml(collector *c, const source *src)
 {
     sl_arena *a = c->a;
-    const char *base = has_base_config(c->s, path) ? NULL : model_root(a, path);
-    target *t = target_new(c, base ? base : path);
+    const char *path = src->path;
+    const char *base = has_base_config(c, path) ? NULL : model_root(a, path);
+    target *t = target_new(c, src, base ? base : path);
     if (base) {
         const char *name = sl_path_base(path);
         sl_override model = {
@@ -100,11 +135,11 @@ static void warn_unknown(collector *c, const sl_launch *l)
     }
 }
 
-static void add_launch(collector *c, const sl_launch *l)
+static void add_launch(collector *c, const source *src, const sl_launch *l)
 {
     sl_arena *a = c->a;
-    target *t = target_new(c, session_intern(c->s, sl_path_display(a, l->config)));
-    if (!c->o->devices) {
+    target *t = target_new(c, src, session_intern(c->s, sl_path_display(a, l->config)));
+    if (!t->scenario.devices) {
         const char *why;
         sl_loc where;
         t->scenario.devices = sl_maxtext_launch_devices(a, l->ov, l->nov, &why, &where);
@@ -117,47 +152,77 @@ static void add_launch(collector *c, const sl_launch *l)
     sl_vec_push(a, c->targets, t);
 }
 
-static void add_script(collector *c, const char *path)
+/* Returns the number of launches with a config. */
+static size_t add_script(collector *c, const source *src)
 {
     sl_arena *a = c->a;
     sl_vec launches = {0};
     char *text;
-    size_t len;
+    size_t len, n = 0;
     sl_err e;
-    int rc = session_read(c->s, path, SL_SCAN_MAX_FILE, &text, &len, &e);
+    int rc = session_read(c->s, src->path, SL_SCAN_MAX_FILE, &text, &len, &e);
     if (rc == 0) {
-        rc = sl_scan_sh_buf(a, text, len, path, sl_scan_find_repo_root(a, path), &launches, &e);
+        const char *root = sl_scan_find_repo_root(a, src->path);
+        rc = sl_scan_sh_buf(a, text, len, src->path, root, &launches, &e);
         free(text);
     }
     if (rc != 0) {
         report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
-        return;
+        return 0;
     }
     for (size_t i = 0; i < launches.n; i++) {
         const sl_launch *l = launches.items[i];
         warn_unknown(c, l);
-        if (l->config)
-            add_launch(c, l);
+        if (l->config) {
+            add_launch(c, src, l);
+            n++;
+        }
     }
+    return n;
 }
 
-/* A YAML file a directory walk lints: base.yml, any models/ file, and any file
- * with a top-level base_config. */
-static bool is_entry_yml(collector *c, const char *path)
+/* Whether a YAML file is one a directory walk lints: a base.yml with
+ * MaxText's keys, any file with a top-level base_config, a models/ file of
+ * such a tree. NULL when it is; else why not, in words. */
+static const char *yml_skip_reason(collector *c, const char *path)
 {
-    return strcmp(sl_path_base(path), "base.yml") == 0 || model_root(c->a, path) ||
-           has_base_config(c->s, path);
+    static const char *const maxtext_keys[] = {"mesh_axes", "logical_axis_rules", NULL};
+    if (strcmp(sl_path_base(path), "base.yml") == 0)
+        return has_top_key(c, path, maxtext_keys)
+                   ? NULL
+                   : "a base.yml without MaxText's keys (mesh_axes, logical_axis_rules)";
+    if (has_base_config(c, path) || model_root(c->a, path))
+        return NULL;
+    return "YAML that is not a MaxText entry config (no base_config, not base.yml, not a "
+           "models/ file)";
 }
 
+/* A named file is linted whatever it is, unless entries_only; a walked
+ * file, or a named one with entries_only, only when it is a launch script
+ * or an entry config (named files say why they were skipped). */
 static void add_file(collector *c, const char *path, bool walking)
 {
-    if (sl_path_has_suffix(path, ".sh")) {
-        add_script(c, path);
+    source src = source_of(c, path);
+    bool choosy = walking || c->o->entries_only;
+    if (choosy && src.set.exclude) {
+        skip(c, path, "excluded by the configuration file");
         return;
     }
-    bool yml = sl_path_has_suffix(path, ".yml") || sl_path_has_suffix(path, ".yaml");
-    if ((!walking && !c->o->entries_only) || (yml && is_entry_yml(c, path)))
-        add_yml(c, path);
+    const char *reason = NULL;
+    if (sl_path_has_suffix(path, ".sh")) {
+        if (add_script(c, &src) == 0)
+            reason = "a shell script without a MaxText launch";
+    } else if (!choosy) {
+        add_yml(c, &src);
+    } else if (sl_path_has_suffix(path, ".yml") || sl_path_has_suffix(path, ".yaml")) {
+        reason = yml_skip_reason(c, path);
+        if (!reason)
+            add_yml(c, &src);
+    } else {
+        reason = "not a YAML config or a shell script";
+    }
+    if (reason && !walking)
+        skip(c, path, reason);
 }
 
 static int walk_entry(void *ctx, const sl_walk_entry *e)
@@ -183,6 +248,10 @@ static void add_path(collector *c, const char *path)
         /* An editor's buffer for a file not saved yet. */
         if (session_has_text(c->s, path)) {
             add_file(c, path, false);
+            return;
+        }
+        if (why == ENOENT && c->o->entries_only) {
+            skip(c, path, "does not exist");
             return;
         }
         sl_err_set(&e, (sl_loc){.file = path, .line = 1, .col = 1}, "cannot read: %s",

@@ -39,7 +39,6 @@ static void doc_lint(sl_lsp *l, lsp_doc *d)
     o.paths = paths;
     o.npaths = 1;
     sl_session_check(l->session, &o, &d->report);
-    sl_suppress(l->session, d->report.arena, &d->report.findings);
     log_new_warnings(l, d->linted ? &before : NULL, &d->report);
     if (d->linted)
         sl_report_free(&before);
