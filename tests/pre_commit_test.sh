@@ -11,7 +11,8 @@
 # builds shardlint once per revision.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-PRE_COMMIT_HOME=$1
+mkdir -p "$1"
+PRE_COMMIT_HOME=$(cd "$1" && pwd)
 export PRE_COMMIT_HOME
 command -v pre-commit >/dev/null || {
     echo "pre_commit_test: pre-commit is not installed (.ci/install-deps installs it)" >&2
