@@ -75,3 +75,26 @@ Test(cli, cases)
     closedir(d);
     cr_assert_gt(n, 10, "expected the case folders under fixtures/cases");
 }
+
+/* -o is --output: the report goes to the file, nothing to standard output. */
+Test(cli, short_output_option_writes_the_report)
+{
+    char path[] = "/tmp/shardlint-report-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    const char *ex = "fixtures/example/configs/gpu/mixtral-8x7b-ep.yml";
+    const char *to_file[] = {"check", ex, "--statistics", "-o", path, NULL};
+    const char *to_stdout[] = {"check", "--statistics", ex, NULL};
+    cli_run f = run_cli(to_file), s = run_cli(to_stdout);
+    char *written = slurp(path);
+    cr_expect_eq(f.status, 1);
+    cr_expect_str_eq(f.out, "");
+    cr_assert_not_null(written);
+    cr_expect_str_eq(written, s.out);
+    cr_expect(strstr(written, "SL001") != NULL);
+    free(written);
+    cli_run_free(&f);
+    cli_run_free(&s);
+    unlink(path);
+}

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shardlint/engine.h"
+#include "shardlint/rule.h"
 #include "support.h"
 
 static sl_arena *arena;
@@ -125,4 +127,61 @@ Test(engine, tree_of_a_checkout)
                  "one tree per checkout");
     cr_expect_null(sl_session_tree(s, fixture("scan/carriers.py")));
     sl_session_free(s);
+}
+
+/* A throw-away repository: base.yml (the example's) and an entry whose
+ * comments suppress one finding (SL003) and nothing else (SL004). */
+static char *suppression_repo(void)
+{
+    static char dir[] = "/tmp/shardlint-suppress-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[4096], *base = slurp(fixture("example/configs/base.yml"));
+    cr_assert_not_null(base);
+    snprintf(path, sizeof path, "%s/.git", dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/base.yml", dir);
+    FILE *f = fopen(path, "w");
+    fputs(base, f);
+    fclose(f);
+    free(base);
+    snprintf(path, sizeof path, "%s/entry.yml", dir);
+    f = fopen(path, "w");
+    fputs("base_config: base.yml\n"
+          "ici_fsdp_parallelism: 2  # shardlint: disable=SL004\n"
+          "# shardlint: disable=invalid-mesh\n"
+          "ici_tensor_parallelism: 8\n",
+          f);
+    fclose(f);
+    return dir;
+}
+
+static size_t count_rule(const sl_findings *f, const char *id)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < f->n; i++)
+        n += strcmp(f->items[i]->rule->id, id) == 0;
+    return n;
+}
+
+Test(engine, yaml_suppressions_are_judged_when_the_whole_repository_is_walked)
+{
+    char *dir = suppression_repo();
+    char entry[4096];
+    snprintf(entry, sizeof entry, "%s/entry.yml", dir);
+    const char *walk[] = {dir}, *named[] = {entry};
+    sl_check_opts o = {.paths = walk, .npaths = 1, .devices = 8};
+    sl_session *s = sl_session_new();
+    sl_report r;
+    cr_assert_eq(sl_session_check(s, &o, &r), 0);
+    cr_expect_eq(count_rule(&r.findings, "SL003"), 0, "the comment above disables SL003");
+    cr_expect_eq(count_rule(&r.findings, "SL902"), 1, "the SL004 comment disables nothing");
+    o.paths = named;
+    cr_assert_eq(sl_session_check(s, &o, &r), 0);
+    cr_expect_eq(count_rule(&r.findings, "SL003"), 0);
+    cr_expect_eq(count_rule(&r.findings, "SL902"), 0,
+                 "linted alone, a config's comment may serve other launches");
+    sl_session_free(s);
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_expect_eq(system(cmd), 0);
 }

@@ -189,6 +189,14 @@ static int bad_option(sl_arena *a, const cli_command *c, char **argv, FILE *err)
     return unknown_option(a, c, argv[optind - 1], err);
 }
 
+/* What an option's value may be, for its usage error. */
+static const char *expected(const cli_option *opt)
+{
+    if (opt->choices)
+        return opt->choices;
+    return strcmp(opt->arg, "N") == 0 ? "a whole number of at least 1" : "see --help";
+}
+
 static int option(sl_arena *a, sl_cli_opts *o, const cli_option *opt, FILE *out, FILE *err)
 {
     if (strcmp(opt->name, "help") == 0) {
@@ -199,10 +207,8 @@ static int option(sl_arena *a, sl_cli_opts *o, const cli_option *opt, FILE *out,
         option_flag(o, opt);
     else if (option_value(a, o, opt, optarg) != 0)
         return cli_usage_error(err, o->cmd,
-                               sl_sprintf(a, "invalid value '%s' for %s%s%s%s", optarg,
-                                          option_word(a, opt), opt->choices ? " (" : "",
-                                          opt->choices ? opt->choices : "",
-                                          opt->choices ? ")" : ""));
+                               sl_sprintf(a, "invalid value '%s' for %s (%s)", optarg,
+                                          option_word(a, opt), expected(opt)));
     return 0;
 }
 

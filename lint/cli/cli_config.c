@@ -13,15 +13,17 @@ static const char *const top_keys[] = {"select", "ignore",  "devices", "slices",
                                        "exclude", "specs", "source",  "per-file"};
 static const char *const per_file_keys[] = {"paths", "devices", "slices", "ignore", "select"};
 
+/* The path is relative to the working directory ("../.shardlint.yml"), so
+ * that messages name it the way the user reaches it. */
 const char *cli_config_find(sl_arena *a)
 {
     char cwd[4096];
     if (!getcwd(cwd, sizeof cwd))
         return NULL;
-    for (const char *dir = cwd;; dir = sl_path_dir(a, dir)) {
-        const char *path = sl_path_join(a, dir, CONFIG_NAME);
-        if (sl_is_file(path))
-            return sl_path_display(a, path);
+    const char *up = "";
+    for (const char *dir = cwd;; dir = sl_path_dir(a, dir), up = sl_sprintf(a, "%s../", up)) {
+        if (sl_is_file(sl_path_join(a, dir, CONFIG_NAME)))
+            return sl_sprintf(a, "%s%s", up, CONFIG_NAME);
         if (strcmp(dir, "/") == 0 || !*dir)
             return NULL;
     }

@@ -173,6 +173,7 @@ const char cli_suppress_help[] =
     "or where its cause is written: at the finding's location or any related location (the "
     "launch-script word that makes an axis active, the model-code line of a tensor spec). "
     "'# shardlint: disable=SL001' covers its own statement (a line, with the lines it "
-    "continues with a trailing backslash) and the statement below; '# shardlint: "
-    "disable-next-line=SL001' the statement below; '# shardlint: disable-file=SL001' the "
-    "whole file. A suppression that disables nothing is reported as SL902.";
+    "continues with a trailing backslash) and the statement that starts on the next line; "
+    "'# shardlint: disable-next-line=SL001' that next statement only; '# shardlint: "
+    "disable-file=SL001' the whole file. A suppression that disables nothing is reported "
+    "as SL902.";
