@@ -128,7 +128,8 @@ static int run(int argc, char **argv, FILE *out, FILE *err)
     const cli_command *c = cli_command_find(argv[1]);
     if (!c) {
         char msg[512];
-        snprintf(msg, sizeof msg, "unknown command %s (check, resolve, rules, explain, lsp)", argv[1]);
+        snprintf(msg, sizeof msg, "unknown command %s (check, resolve, rules, explain, lsp)",
+                 argv[1]);
         return cli_usage_error(err, NULL, msg);
     }
     sl_arena *a = sl_arena_new();

@@ -228,8 +228,9 @@ int cli_parse(sl_arena *a, sl_cli_opts *o, int argc, char **argv, FILE *out, FIL
         else if (c == '?')
             rc = bad_option(a, o->cmd, gargv, err);
         else if (c == ':')
-            rc = cli_usage_error(err, o->cmd, sl_sprintf(a, "option %s needs a value",
-                                                         option_word(a, option_of(o->cmd, optopt))));
+            rc = cli_usage_error(err, o->cmd,
+                                 sl_sprintf(a, "option %s needs a value",
+                                            option_word(a, option_of(o->cmd, optopt))));
         else
             rc = option(a, o, option_of(o->cmd, c), out, err);
         if (rc)

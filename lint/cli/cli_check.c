@@ -16,31 +16,32 @@ typedef struct {
 /* --statistics: findings per rule, most first, then in rule order. */
 static void statistics(FILE *out, const report *r, bool json)
 {
-    size_t n = sl_rule_count, *count = calloc(n + 1, sizeof *count), *order = calloc(n + 1, sizeof *order);
+    size_t n = sl_rule_count;
+    size_t *count = calloc(n + 1, sizeof *count), *order = calloc(n + 1, sizeof *order);
     if (!count || !order)
         abort();
     const sl_findings *f = &r->r->findings;
     for (size_t i = 0; i < f->n; i++)
         count[cli_rule_index(f->items[i]->rule)]++;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (count[i])
-            order[k++] = i;
-    for (size_t i = 1; i < k; i++)
-        for (size_t j = i; j > 0 && count[order[j]] > count[order[j - 1]]; j--) {
-            size_t t = order[j];
+    for (size_t i = 0; i < n; i++) {
+        size_t j = k++;
+        for (; j > 0 && count[i] > count[order[j - 1]]; j--)
             order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
+        order[j] = i;
+    }
+    while (k > 0 && !count[order[k - 1]])
+        k--;
     fputs(json ? "[" : "", out);
     for (size_t i = 0; i < k; i++) {
         const sl_rule_def *rule = sl_rule_registry[order[i]];
+        const char *level = sl_level_name(rule->level);
         if (json)
-            fprintf(out, "%s\n  {\"id\": \"%s\", \"name\": \"%s\", \"level\": \"%s\", \"count\": %zu}",
-                    i ? "," : "", rule->id, rule->name, sl_level_name(rule->level), count[order[i]]);
+            fprintf(out, "%s\n  {\"id\": \"%s\", \"name\": \"%s\", \"level\": \"%s\", "
+                         "\"count\": %zu}",
+                    i ? "," : "", rule->id, rule->name, level, count[order[i]]);
         else
-            fprintf(out, "%5zu  %-6s %-24s %s\n", count[order[i]], rule->id, rule->name,
-                    sl_level_name(rule->level));
+            fprintf(out, "%5zu  %-6s %-24s %s\n", count[order[i]], rule->id, rule->name, level);
     }
     if (json)
         fputs(k ? "\n]\n" : "]\n", out);
