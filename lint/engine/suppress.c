@@ -126,24 +126,25 @@ static void statements(file_comments *fc, sl_arena *a, char **lines, size_t *len
 
 static void comments_parse(file_comments *fc, sl_arena *a, char *text, size_t len)
 {
-    sl_vec lines = {0}, lens = {0}, found = {0};
-    for (char *p = text, *nl; p < text + len; p = nl + 1) {
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    n += len && text[len - 1] != '\n';
+    char **lines = sl_alloc(a, (n + 1) * sizeof *lines);
+    size_t *lens = sl_alloc(a, (n + 1) * sizeof *lens);
+    sl_vec found = {0};
+    size_t k = 0;
+    for (char *p = text, *nl; p < text + len; p = nl + 1, k++) {
         nl = memchr(p, '\n', (size_t)(text + len - p));
         nl = nl ? nl : text + len;
         *nl = '\0';
-        sl_vec_push(a, &lines, p);
-        size_t *n = sl_alloc(a, sizeof *n);
-        *n = (size_t)(nl - p);
-        sl_vec_push(a, &lens, n);
+        lines[k] = p;
+        lens[k] = (size_t)(nl - p);
+        if (memchr(p, '#', lens[k]))
+            parse_line(a, &found, p, (int)k + 1);
     }
-    fc->nlines = (int)lines.n;
-    size_t *lengths = sl_alloc(a, (lines.n + 1) * sizeof *lengths);
-    for (size_t i = 0; i < lines.n; i++) {
-        lengths[i] = *(size_t *)lens.items[i];
-        if (memchr(lines.items[i], '#', lengths[i]))
-            parse_line(a, &found, lines.items[i], (int)i + 1);
-    }
-    statements(fc, a, (char **)lines.items, lengths);
+    fc->nlines = (int)n;
+    statements(fc, a, lines, lens);
     fc->d = sl_alloc(a, (found.n + 1) * sizeof *fc->d);
     for (size_t i = 0; i < found.n; i++)
         fc->d[i] = *(directive *)found.items[i];
