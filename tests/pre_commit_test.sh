@@ -5,15 +5,18 @@
 # `pre-commit run --all-files` passes on a tree with Python files and YAML
 # that is not a MaxText config; a clean commit passes; a commit that turns
 # expert parallelism on in the launch script (the expert double-map) is
-# refused, with the finding printed.
-# Usage: tests/pre_commit_test.sh PRE_COMMIT_HOME
+# refused, with the finding printed. Both hook ids run: `shardlint`, which
+# builds its own shardlint, and `shardlint-system`, which runs the one on
+# PATH (here the build's).
+# Usage: tests/pre_commit_test.sh PRE_COMMIT_HOME SHARDLINT_BINARY
 # PRE_COMMIT_HOME keeps the hook's clone and build between runs: the hook
 # builds shardlint once per revision.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$1"
 PRE_COMMIT_HOME=$(cd "$1" && pwd)
-export PRE_COMMIT_HOME
+PATH=$(cd "$(dirname "$2")" && pwd):$PATH
+export PRE_COMMIT_HOME PATH
 command -v pre-commit >/dev/null || {
     echo "pre_commit_test: pre-commit is not installed (.ci/install-deps installs it)" >&2
     exit 1
@@ -46,6 +49,7 @@ repos:
     rev: $rev
     hooks:
       - id: shardlint
+      - id: shardlint-system
 EOF
 
 git init -q
@@ -57,13 +61,16 @@ pre-commit install >/dev/null
 git add -A
 git commit -q -m "a MaxText-like tree" >"$work/out" 2>&1 || fail "a clean commit was refused"
 pre-commit run --all-files >"$work/out" 2>&1 || fail "pre-commit run --all-files failed"
-grep -q '^shardlint\.*Passed' "$work/out" || fail "the hook did not run on --all-files"
+[ "$(grep -c '^shardlint\.*Passed' "$work/out")" = 2 ] ||
+    fail "the two hooks did not both run on --all-files"
 
 sed -i 's/ici_fsdp_parallelism=-1$/ici_expert_parallelism=-1 ici_fsdp_parallelism=1/' "$script"
 git add "$script"
 if git commit -q -m "expert parallelism" >"$work/out" 2>&1; then
     fail "the commit that turns on expert parallelism was not refused"
 fi
+[ "$(grep -c '^shardlint\.*Failed' "$work/out")" = 2 ] ||
+    fail "the two hooks did not both refuse the commit"
 grep -q 'warning: .* loses mesh axis .expert. .*\[SL001\]' "$work/out" ||
     fail "the refused commit did not print the SL001 finding"
 grep -q "$script:12:5" "$work/out" ||
