@@ -57,12 +57,6 @@ typedef struct {
     suppressions *sup;
 } run;
 
-bool finding_wanted(const sl_check_opts *o, const sl_finding *f, const char *target_path)
-{
-    return (!o->keep_rule || o->keep_rule(f->rule, o->keep_ctx)) &&
-           (!o->keep_finding || o->keep_finding(f, target_path, o->keep_ctx));
-}
-
 /* Suppression comments apply to each target's findings before they merge:
  * of two launches with the same finding, a comment in one script must not
  * silence the other. */

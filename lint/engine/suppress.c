@@ -151,6 +151,12 @@ static void comments_parse(file_comments *fc, sl_arena *a, char *text, size_t le
     fc->n = found.n;
 }
 
+bool finding_wanted(const sl_check_opts *o, const sl_finding *f, const char *target_path)
+{
+    return (!o->keep_rule || o->keep_rule(f->rule, o->keep_ctx)) &&
+           (!o->keep_finding || o->keep_finding(f, target_path, o->keep_ctx));
+}
+
 /* A file's comments, read once per check. A file that cannot be read has
  * none. */
 static file_comments *comments_of(suppressions *sp, const char *path)
