@@ -21,6 +21,11 @@
 /* Nested ${...} in a shell word deeper than this is not a real script. */
 #define SL_SH_MAX_EXPANSION_DEPTH 32
 
+/* Parsed files and merged chains a session keeps between targets; past
+ * this, the least recently used are dropped (and parsed again if needed),
+ * so a tree of any size is linted in bounded memory. */
+#define SL_SESSION_CACHE_BYTES (48u << 20)
+
 /* Directory levels a walk descends. */
 #define SL_WALK_MAX_DEPTH 48
 

@@ -107,6 +107,9 @@ static bool lint_target(run *x, target *t)
         keep(x, scratch, &res.findings, t);
     }
     sl_arena_free(scratch);
+    /* Nothing points into the caches between targets: what reloads
+     * replaced, and what is past the budget, can go. */
+    sl_session_trim(x->s);
     return ok;
 }
 

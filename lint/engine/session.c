@@ -27,6 +27,8 @@ typedef struct {
 
 typedef struct {
     const char *path;
+    unsigned long long used;   /* the session's clock when last asked for */
+    size_t bytes;              /* what the arena held once loaded */
     file_sig sig;
     const overlay *over;       /* what the tree was parsed from, NULL: the disk */
     unsigned over_version;
@@ -39,6 +41,8 @@ typedef struct {
 
 typedef struct {
     sl_arena *arena;
+    unsigned long long used;
+    size_t bytes;
     sl_config_chain chain;
     cached_file **files;       /* the chain's files when it was built */
     unsigned *generations;
@@ -62,6 +66,8 @@ struct sl_session {
     sl_strmap overlay_at;      /* overlay_key -> index into overlays */
     sl_vec overlays;           /* overlay * */
     sl_vec retired;            /* sl_arena * replaced by reloads */
+    unsigned long long clock;  /* bumped on every cache lookup */
+    size_t cached_bytes;       /* held by the files' and chains' arenas */
     sl_report *reading;        /* the check in progress: files read are its dependencies */
 };
 
@@ -132,6 +138,7 @@ void sl_session_set_text(sl_session *s, const char *path, const char *text, size
 static void file_load(sl_session *s, cached_file *f, file_sig sig, const overlay *o)
 {
     retire(s, f->arena);
+    s->cached_bytes -= f->bytes;
     f->arena = sl_arena_new();
     f->sig = sig;
     f->over = o && o->text ? o : NULL;
@@ -143,10 +150,14 @@ static void file_load(sl_session *s, cached_file *f, file_sig sig, const overlay
     else
         f->failed = sl_yaml_load_file(f->arena, f->path, &root, &f->err) != 0;
     f->root = root;
+    f->bytes = sl_arena_size(f->arena);
+    s->cached_bytes += f->bytes;
 }
 
 static bool file_fresh(const cached_file *f, const file_sig *sig, const overlay *o)
 {
+    if (!f->arena)
+        return false;
     if (o && o->text)
         return f->over == o && f->over_version == o->version;
     return !f->over && sig_equal(&f->sig, sig);
@@ -174,11 +185,13 @@ static cached_file *file_get(sl_session *s, const char *path)
         cached_file *f = s->files_v.items[at];
         if (!file_fresh(f, &sig, o))
             file_load(s, f, sig, o);
+        f->used = ++s->clock;
         return f;
     }
     cached_file *f = sl_alloc(s->arena, sizeof *f);
     f->path = session_intern(s, path);
     file_load(s, f, sig, o);
+    f->used = ++s->clock;
     sl_strmap_put(s->arena, &s->file_at, f->path, s->files_v.n);
     sl_vec_push(s->arena, &s->files_v, f);
     return f;
@@ -219,11 +232,70 @@ void sl_session_free(sl_session *s)
     sl_arena_free(s->arena);
 }
 
+/* One cache entry, file or chain, for eviction in least-recently-used order. */
+typedef struct {
+    unsigned long long used;
+    cached_file *file;
+    cached_chain *chain;
+} cache_entry;
+
+static int entry_cmp(const void *x, const void *y)
+{
+    unsigned long long a = ((const cache_entry *)x)->used, b = ((const cache_entry *)y)->used;
+    return (a > b) - (a < b);
+}
+
+static void evict(sl_session *s, const cache_entry *e)
+{
+    if (e->file) {
+        sl_arena_free(e->file->arena);
+        e->file->arena = NULL;
+        e->file->root = NULL;
+        s->cached_bytes -= e->file->bytes;
+        e->file->bytes = 0;
+    } else {
+        sl_arena_free(e->chain->arena);
+        e->chain->arena = NULL;
+        e->chain->files = NULL;
+        s->cached_bytes -= e->chain->bytes;
+        e->chain->bytes = 0;
+    }
+}
+
+/* Drops the least recently used files and chains down to three quarters
+ * of the budget, so eviction runs seldom. A dropped chain is rebuilt, and a
+ * dropped file parsed again, the next time a target needs it: the chains
+ * that shared its tree see its generation change. */
+static void evict_to_budget(sl_session *s)
+{
+    if (s->cached_bytes <= SL_SESSION_CACHE_BYTES)
+        return;
+    size_t n = 0;
+    cache_entry *all = malloc((s->files_v.n + s->chains_v.n + 1) * sizeof *all);
+    if (!all)
+        return;
+    for (size_t i = 0; i < s->files_v.n; i++) {
+        cached_file *f = s->files_v.items[i];
+        if (f->arena)
+            all[n++] = (cache_entry){f->used, f, NULL};
+    }
+    for (size_t i = 0; i < s->chains_v.n; i++) {
+        cached_chain *c = s->chains_v.items[i];
+        if (c->arena)
+            all[n++] = (cache_entry){c->used, NULL, c};
+    }
+    qsort(all, n, sizeof *all, entry_cmp);
+    for (size_t i = 0; i < n && s->cached_bytes > SL_SESSION_CACHE_BYTES / 4 * 3; i++)
+        evict(s, &all[i]);
+    free(all);
+}
+
 void sl_session_trim(sl_session *s)
 {
     for (size_t i = 0; i < s->retired.n; i++)
         sl_arena_free(s->retired.items[i]);
     s->retired.n = 0;
+    evict_to_budget(s);
 }
 
 int session_read(sl_session *s, const char *path, size_t max, char **buf, size_t *len,
@@ -296,6 +368,8 @@ static bool chain_fresh(sl_session *s, const cached_chain *c)
 static int chain_build(sl_session *s, cached_chain *c, const char *entry, sl_err *err)
 {
     retire(s, c->arena);
+    s->cached_bytes -= c->bytes;
+    c->bytes = 0;
     c->arena = sl_arena_new();
     if (sl_config_chain_load(c->arena, &s->files, entry, &c->chain, err) != 0)
         return -1;
@@ -306,6 +380,8 @@ static int chain_build(sl_session *s, cached_chain *c, const char *entry, sl_err
         c->files[i] = file_get(s, c->chain.files[i]);
         c->generations[i] = c->files[i]->generation;
     }
+    c->bytes = sl_arena_size(c->arena);
+    s->cached_bytes += c->bytes;
     return 0;
 }
 
@@ -318,6 +394,7 @@ int session_chain(sl_session *s, const char *entry, const sl_config_chain **out,
     if (sl_strmap_get(&s->chain_at, entry, &at)) {
         c = s->chains_v.items[at];
         if (c->files && chain_fresh(s, c)) {
+            c->used = ++s->clock;
             *out = &c->chain;
             return 0;
         }
@@ -330,6 +407,7 @@ int session_chain(sl_session *s, const char *entry, const sl_config_chain **out,
         c->files = NULL;
         return -1;
     }
+    c->used = ++s->clock;
     *out = &c->chain;
     return 0;
 }

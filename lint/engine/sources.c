@@ -126,6 +126,21 @@ static int source_get(sl_session *s, const char *dir, session_source **out, sl_e
     return 0;
 }
 
+/* The model code a config's checkout has, kept by the config's folder: the
+ * search is a walk up the tree, and every target asks. */
+static const char *model_code_of(sl_session *s, const char *config)
+{
+    sl_arena *scratch = sl_arena_new();
+    const char *key = sl_sprintf(scratch, "code:%s", sl_path_dir(scratch, config));
+    const char *found = session_memo_get(s, key);
+    if (!found) {
+        found = session_intern(s, sl_scan_find_source(scratch, config));
+        session_memo_put(s, key, (void *)(found ? found : ""));
+    }
+    sl_arena_free(scratch);
+    return found && *found ? found : NULL;
+}
+
 /* The folders a target's model code comes from: --source, else the
  * checkout its config is in (a checkout that cannot be scanned gives none). */
 static int source_dirs(sl_session *s, sl_arena *a, const sl_check_opts *o, const target *t,
@@ -139,7 +154,7 @@ static int source_dirs(sl_session *s, sl_arena *a, const sl_check_opts *o, const
     }
     if (o->nsources)
         return 0;
-    const char *found = sl_scan_find_source(a, t->config_path);
+    const char *found = model_code_of(s, t->config_path);
     sl_err ignored;
     if (found && source_get(s, found, &src, &ignored) == 0)
         sl_vec_push(a, dirs, (void *)src);

@@ -162,7 +162,10 @@ static size_t add_script(collector *c, const source *src)
     sl_err e;
     int rc = session_read(c->s, src->path, SL_SCAN_MAX_FILE, &text, &len, &e);
     if (rc == 0) {
-        const char *root = sl_scan_find_repo_root(a, src->path);
+        /* The search tries many paths: they go with a scratch arena. */
+        sl_arena *tmp = sl_arena_new();
+        const char *root = sl_strdup(a, sl_scan_find_repo_root(tmp, src->path));
+        sl_arena_free(tmp);
         rc = sl_scan_sh_buf(a, text, len, src->path, root, &launches, &e);
         free(text);
     }

@@ -87,10 +87,20 @@ static const sl_tree *tree_find(sl_session *s, sl_arena *a, const char *path)
     return t;
 }
 
+/* Every target asks, and the search is a few dozen system calls: the answer
+ * is kept by the folder the path is in (a file's tree is its folder's). */
 const sl_tree *sl_session_tree(sl_session *s, const char *path)
 {
     sl_arena *scratch = sl_arena_new();
-    const sl_tree *t = tree_find(s, scratch, path);
+    const char *key = sl_sprintf(scratch, "tree:%s", sl_is_dir(path) ? path
+                                                          : sl_path_dir(scratch, path));
+    static const char no_tree;
+    const sl_tree *none = (const sl_tree *)&no_tree;
+    const sl_tree *t = session_memo_get(s, key);
+    if (!t) {
+        t = tree_find(s, scratch, path);
+        session_memo_put(s, key, (void *)(t ? t : none));
+    }
     sl_arena_free(scratch);
-    return t;
+    return t == none ? NULL : t;
 }

@@ -2,7 +2,6 @@
  * runs on one thread: edits are applied as they arrive, and checks run when
  * no input is waiting (or before a request that reads their results). */
 #include <errno.h>
-#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -351,11 +350,6 @@ int sl_lsp_serve(int in_fd, FILE *out)
 {
     /* A client that goes away is a write error, not a signal. */
     signal(SIGPIPE, SIG_IGN);
-    /* Every keystroke frees a check's arenas and allocates the next one's:
-     * memory handed back to the system would only fault back in, which
-     * cost about as much as the check itself. The heap keeps its peak. */
-    mallopt(M_TRIM_THRESHOLD, 256 << 20);
-    mallopt(M_TOP_PAD, 64 << 20);
     sl_lsp *l = sl_lsp_new(out);
     static char buf[1 << 16];
     for (;;) {

@@ -2,10 +2,14 @@
 #include "shardlint/util.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* Blocks start small and double up to ARENA_BLOCK: a session keeps an
+ * arena per parsed file, and most config files are a few kilobytes. */
+#define ARENA_FIRST (2 * 1024)
 #define ARENA_BLOCK (64 * 1024)
 
 typedef struct arena_block {
@@ -17,6 +21,7 @@ typedef struct arena_block {
 struct sl_arena {
     arena_block *head;
     size_t bytes;
+    size_t block;           /* the size of the next ordinary block */
     sl_arena *children;     /* adopted arenas, freed with this one */
     sl_arena *next_child;
 };
@@ -70,10 +75,14 @@ static void *arena_take(sl_arena *a, size_t size)
         size = align;
     arena_block *b = a->head;
     if (!b || b->size - b->used < size) {
-        size_t want = size > ARENA_BLOCK / 4 ? size : ARENA_BLOCK;
+        size_t block = a->block ? a->block : ARENA_FIRST;
+        bool large = size > block / 4;
+        size_t want = large ? size : block;
         b = arena_block_new(want, a->head);
         a->bytes += want;
-        if (want != ARENA_BLOCK && a->head) {
+        if (!large && block < ARENA_BLOCK)
+            a->block = block * 2;
+        if (large && a->head) {
             /* A large allocation gets its own block behind the current one,
              * so the current block's free space is not abandoned. */
             b->next = a->head->next;
