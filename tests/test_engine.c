@@ -185,3 +185,26 @@ Test(engine, yaml_suppressions_are_judged_when_the_whole_repository_is_walked)
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_expect_eq(system(cmd), 0);
 }
+
+/* Past its budget a session drops what it parsed, and linting again parses
+ * it again: the findings stay the same. */
+Test(engine, session_cache_stays_within_its_budget)
+{
+    const char *paths[] = {fixture("example/configs/gpu/mixtral-8x7b-ep.yml"),
+                           fixture("trees/no-dispatch-flag/configs/base.yml")};
+    sl_check_opts o = {.paths = paths, .npaths = 2, .verify_fixes = true};
+    sl_session *roomy = sl_session_new(), *tight = sl_session_new();
+    sl_session_set_cache_budget(tight, 1);
+    sl_report wide, narrow;
+    cr_assert_eq(sl_session_check(roomy, &o, &wide), 0);
+    cr_assert_eq(sl_session_check(tight, &o, &narrow), 0);
+    cr_expect_gt(sl_session_cache_bytes(roomy), 0);
+    cr_expect_eq(sl_session_cache_bytes(tight), 0, "%zu bytes kept", sl_session_cache_bytes(tight));
+    cr_assert_eq(wide.findings.n, narrow.findings.n);
+    for (size_t i = 0; i < wide.findings.n; i++)
+        cr_expect_str_eq(wide.findings.items[i]->message, narrow.findings.items[i]->message);
+    sl_report_free(&wide);
+    sl_report_free(&narrow);
+    sl_session_free(roomy);
+    sl_session_free(tight);
+}

@@ -76,6 +76,12 @@ const sl_tree *sl_session_tree(sl_session *s, const char *path);
  * checks, or its memory grows with every edit. */
 void sl_session_trim(sl_session *s);
 
+/* The bytes the session's parsed files and chains hold, and the budget past
+ * which the least recently used are dropped between targets (default
+ * SL_SESSION_CACHE_BYTES). */
+size_t sl_session_cache_bytes(const sl_session *s);
+void sl_session_set_cache_budget(sl_session *s, size_t bytes);
+
 /* Loads, resolves and runs every rule, then verifies the fixes the rules
  * offered. Everything is allocated in `a` (the target's scratch arena);
  * parsed files come from the session. -1 with err on input errors. */

@@ -68,6 +68,7 @@ struct sl_session {
     sl_vec retired;            /* sl_arena * replaced by reloads */
     unsigned long long clock;  /* bumped on every cache lookup */
     size_t cached_bytes;       /* held by the files' and chains' arenas */
+    size_t budget;             /* past this, evict_to_budget drops entries */
     sl_report *reading;        /* the check in progress: files read are its dependencies */
 };
 
@@ -214,6 +215,7 @@ sl_session *sl_session_new(void)
     sl_session *s = sl_alloc(a, sizeof *s);
     s->arena = a;
     s->files = (sl_config_files){files_load, s};
+    s->budget = SL_SESSION_CACHE_BYTES;
     return s;
 }
 
@@ -268,7 +270,7 @@ static void evict(sl_session *s, const cache_entry *e)
  * that shared its tree see its generation change. */
 static void evict_to_budget(sl_session *s)
 {
-    if (s->cached_bytes <= SL_SESSION_CACHE_BYTES)
+    if (s->cached_bytes <= s->budget)
         return;
     size_t n = 0;
     cache_entry *all = malloc((s->files_v.n + s->chains_v.n + 1) * sizeof *all);
@@ -285,9 +287,19 @@ static void evict_to_budget(sl_session *s)
             all[n++] = (cache_entry){c->used, NULL, c};
     }
     qsort(all, n, sizeof *all, entry_cmp);
-    for (size_t i = 0; i < n && s->cached_bytes > SL_SESSION_CACHE_BYTES / 4 * 3; i++)
+    for (size_t i = 0; i < n && s->cached_bytes > s->budget / 4 * 3; i++)
         evict(s, &all[i]);
     free(all);
+}
+
+size_t sl_session_cache_bytes(const sl_session *s)
+{
+    return s->cached_bytes;
+}
+
+void sl_session_set_cache_budget(sl_session *s, size_t bytes)
+{
+    s->budget = bytes;
 }
 
 void sl_session_trim(sl_session *s)
