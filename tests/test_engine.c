@@ -208,3 +208,31 @@ Test(engine, session_cache_stays_within_its_budget)
     sl_session_free(roomy);
     sl_session_free(tight);
 }
+
+/* The checkout of a path in each of MaxText's three layouts, found from
+ * inside its package too: src/MaxText/ is that layout of the checkout, not
+ * the MaxText/ layout of its src/ folder. */
+Test(engine, tree_in_every_layout)
+{
+    static const struct {
+        const char *path, *root;
+        sl_layout layout;
+    } cases[] = {
+        {"layouts/maxtext/MaxText/configs/v5p/128b.sh", "layouts/maxtext", SL_LAYOUT_MAXTEXT},
+        {"layouts/maxtext/end_to_end/tpu", "layouts/maxtext", SL_LAYOUT_MAXTEXT},
+        {"layouts/src-MaxText/src/MaxText/configs/v5e/16b.sh", "layouts/src-MaxText",
+         SL_LAYOUT_SRC_UPPER},
+        {"layouts/src-MaxText/end_to_end/gpu/test_commands.sh", "layouts/src-MaxText",
+         SL_LAYOUT_SRC_UPPER},
+        {"layouts/src-maxtext/tests/end_to_end/tpu", "layouts/src-maxtext", SL_LAYOUT_SRC},
+    };
+    sl_session *s = sl_session_new();
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const sl_tree *t = sl_session_tree(s, fixture(cases[i].path));
+        cr_assert_not_null(t, "%s", cases[i].path);
+        cr_expect(sl_path_has_suffix(t->root, cases[i].root), "%s: %s", cases[i].path, t->root);
+        cr_expect_eq(t->layout, cases[i].layout, "%s", cases[i].path);
+        cr_expect(sl_path_has_suffix(t->configs, "configs"), "%s", t->configs);
+    }
+    sl_session_free(s);
+}

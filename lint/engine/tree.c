@@ -43,16 +43,35 @@ static void read_code(sl_arena *a, sl_tree *t)
     t->code = code;
 }
 
-/* The checkout root at or above dir, and its layout. */
+/* The layout a package folder belongs to, with the checkout root: the
+ * longest layout path it ends with, so that root/src/MaxText is read as the
+ * src/MaxText layout of root, not the MaxText layout of root/src. */
+static bool layout_of(sl_arena *a, const char *pkg, const char **root, sl_layout *layout)
+{
+    size_t best = 0, n = strlen(pkg);
+    for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
+        size_t k = strlen(layouts[i].package);
+        if (k > best && k < n && pkg[n - k - 1] == '/' &&
+            strcmp(pkg + n - k, layouts[i].package) == 0) {
+            size_t len = n - k - 1; /* "/MaxText" is at the file system's root */
+            best = k;
+            *layout = layouts[i].layout;
+            *root = sl_strndup(a, pkg, len ? len : 1);
+        }
+    }
+    return best > 0;
+}
+
+/* The checkout root at or above dir, its layout and package: the nearest
+ * package folder holding configs/base.yml. */
 static bool find_root(sl_arena *a, const char *dir, const char **root, sl_layout *layout,
                       const char **package)
 {
     for (const char *d = dir; d && *d;) {
         for (size_t i = 0; i < sizeof layouts / sizeof *layouts; i++) {
             const char *pkg = sl_path_join(a, d, layouts[i].package);
-            if (sl_is_file(sl_path_join(a, pkg, "configs/base.yml"))) {
-                *root = d;
-                *layout = layouts[i].layout;
+            if (sl_is_file(sl_path_join(a, pkg, "configs/base.yml")) &&
+                layout_of(a, pkg, root, layout)) {
                 *package = pkg;
                 return true;
             }
