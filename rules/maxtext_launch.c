@@ -61,32 +61,58 @@ long long sl_maxtext_tpu_devices(sl_arena *a, const char *name, const char **why
     return n;
 }
 
-static long long hardware_devices(const sl_override *o, const char **why)
+/* hardware=gpu runs one process on one node; gpu_multiprocess one per
+ * node, how many nodes the launch does not say. Either way 8 GPUs a node is
+ * an assumption (an A3 or A4 node), not a fact of the launch. */
+static bool hardware_devices(const sl_override *o, sl_devices *d)
 {
+    const char *why = NULL;
     if (strcmp(o->key, "hardware") != 0)
-        return 0;
-    if (strcmp(o->text, "gpu") == 0) {
-        *why = "hardware=gpu: one node of 8 GPUs";
-        return 8;
-    }
-    if (strcmp(o->text, "gpu_multiprocess") == 0) {
-        *why = "hardware=gpu_multiprocess: 8 GPUs per node, the node count is not in the "
-               "launch";
-        return 8;
-    }
-    return 0;
+        return false;
+    if (strcmp(o->text, "gpu") == 0)
+        why = "hardware=gpu: one node, assumed to have 8 GPUs";
+    else if (strcmp(o->text, "gpu_multiprocess") == 0)
+        why = "hardware=gpu_multiprocess: 8 GPUs per node assumed, and the node count is "
+              "not in the launch";
+    if (why)
+        *d = (sl_devices){8, SL_DEVICES_LAUNCH, why, o->loc};
+    return why != NULL;
 }
 
-long long sl_maxtext_launch_devices(sl_arena *a, const sl_override *ov, size_t nov,
-                                    const char **why, sl_loc *where)
+/* Folder names that say which platform a script is for. */
+static const struct {
+    const char *folder;
+    const char *platform;
+} platform_folders[] = {
+    {"tpu", "TPU"},      {"v4", "TPU"},       {"v5e", "TPU"},      {"v5p", "TPU"},
+    {"v6e", "TPU"},      {"trillium", "TPU"}, {"ironwood", "TPU"}, {"gpu", "GPU"},
+    {"a3", "GPU"},       {"a3mega", "GPU"},   {"a3ultra", "GPU"},  {"a4", "GPU"},
+};
+
+/* "its folder tpu/v6e/ says TPU, not how many chips", from the script's
+ * path; NULL when no folder of it names a platform. */
+static const char *folder_platform(sl_arena *a, const char *script)
 {
-    for (size_t i = 0; i < nov; i++) {
-        long long n = hardware_devices(&ov[i], why);
-        if (n > 0) {
-            *where = ov[i].loc;
-            return n;
-        }
+    const char *dir = script ? sl_path_dir(a, script) : "";
+    for (const char *seg = dir; *seg;) {
+        const char *end = strchr(seg, '/');
+        size_t n = end ? (size_t)(end - seg) : strlen(seg);
+        for (size_t i = 0; i < sizeof platform_folders / sizeof *platform_folders; i++)
+            if (strlen(platform_folders[i].folder) == n &&
+                strncmp(seg, platform_folders[i].folder, n) == 0)
+                return sl_sprintf(a, "its folder %s/ says %s, not how many %s", seg,
+                                  platform_folders[i].platform,
+                                  strcmp(platform_folders[i].platform, "TPU") == 0 ? "chips"
+                                                                                   : "GPUs");
+        seg = end ? end + 1 : seg + n;
     }
+    return NULL;
+}
+
+sl_devices sl_maxtext_launch_devices(sl_arena *a, const char *script, const sl_override *ov,
+                                     size_t nov)
+{
+    sl_devices d = {0};
     /* compile_topology first: it is the topology the launch compiles for. */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < nov; i++) {
@@ -94,13 +120,18 @@ long long sl_maxtext_launch_devices(sl_arena *a, const sl_override *ov, size_t n
                 continue;
             const char *topo_why;
             long long n = sl_maxtext_tpu_devices(a, ov[i].text, &topo_why);
-            if (n > 0) {
-                *why = sl_sprintf(a, "%s=%s: %s", ov[i].key, ov[i].text, topo_why);
-                *where = ov[i].loc;
-                return n;
-            }
+            if (n > 0)
+                return (sl_devices){n, SL_DEVICES_TOPOLOGY,
+                                    sl_sprintf(a, "%s=%s: %s", ov[i].key, ov[i].text, topo_why),
+                                    ov[i].loc};
         }
-    return 0;
+    for (size_t i = 0; i < nov; i++)
+        if (hardware_devices(&ov[i], &d))
+            return d;
+    const char *folder = folder_platform(a, script);
+    if (folder)
+        d.why = sl_sprintf(a, "nothing in the launch names a device count; %s", folder);
+    return d;
 }
 
 bool sl_maxtext_probe_applies(const sl_config *c, const sl_mesh *m)

@@ -20,7 +20,14 @@ static const char doc[] =
     "No sharding can be checked either: shardlint needs the mesh to resolve any tensor.\n\n"
     "## How to fix\n"
     "Leave exactly one axis at -1 per kind and make the others divide the device count\n"
-    "(`--devices` is devices per slice, `--slices` the number of slices).\n";
+    "(`--devices` is devices per slice, `--slices` the number of slices).\n\n"
+    "## Assumed device counts\n"
+    "A mesh is an error only against a device count that is known: `--devices`, a TPU\n"
+    "topology the launch names (`compile_topology=v5p-256`), or the product of the ICI\n"
+    "values when none is -1. Otherwise the count is assumed (8 per slice: one GPU node,\n"
+    "also what `hardware=gpu` implies); when the values other than the -1 do not divide\n"
+    "it, the mesh is built on the smallest multiple of it they do divide and a note says\n"
+    "so. A launch script's folder (`tpu/v6e/`) says TPU, not how many chips.\n";
 
 typedef struct {
     sl_arena *a;
@@ -51,6 +58,11 @@ static void related(words *w, const sl_axis *ax)
     sl_loc at = sl_axis_loc(ax, w->e->dcn);
     if (sl_loc_is_set(at))
         sl_finding_related(w->a, w->f, at, sl_sprintf(w->a, "%s set here", term(w, ax)));
+}
+
+static sl_loc loc_or_axes(const sl_mesh *m, const sl_axis *ax)
+{
+    return sl_loc_is_set(ax->ici_loc) ? ax->ici_loc : m->axes_loc;
 }
 
 /* "k1=v1 (a1) x k2=v2 (a2)" over the values that are not 1, skipping
@@ -158,9 +170,52 @@ static const char *message(words *w)
     return "the mesh cannot be built";
 }
 
+/* The ICI values do not fit the device count that was assumed: not an
+ * error (nothing says the launch runs on that count), so the mesh was
+ * built on the smallest count they do fit, and a note says so: MaxText
+ * fails if the launch does run on fewer. */
+static void unfit(const sl_lint_ctx *ctx, sl_findings *out)
+{
+    const sl_mesh *m = ctx->mesh;
+    size_t at = 0;
+    while (at < m->naxes && !m->axes[at].ici_filled)
+        at++;
+    if (at == m->naxes)
+        return;
+    const sl_axis *fill = &m->axes[at];
+    long long others = m->devices / fill->ici;
+    sl_mesh_error e = {.kind = SL_MESH_BAD_FILL, .mesh = m, .target = m->unfit, .at = at};
+    sl_finding scratch = {0};
+    words w = {ctx->arena, &e, &scratch};
+    const char *rest = terms(&w, at, at);
+    sl_finding *f = sl_findings_add(
+        ctx->arena, out, &sl_rule_sl003, SL_LEVEL_NOTE, loc_or_axes(m, fill),
+        sl_sprintf(ctx->arena, "%s=-1 (%s) cannot be filled on the %lld devices per slice "
+                               "assumed; linted on %lld, the smallest count the other ici "
+                               "values allow",
+                   fill->ici_key, fill->name, m->unfit, m->devices));
+    f->key = sl_sprintf(ctx->arena, "SL003:unfit:%s:%lld", fill->ici_key, others);
+    f->loc_label = "the setting at fault";
+    f->related = scratch.related;
+    f->nrelated = scratch.nrelated;
+    sl_finding_note(ctx->arena, f,
+                    sl_sprintf(ctx->arena, "%lld devices per slice was an assumption (%s), so "
+                                           "this is not reported as an error.",
+                               m->unfit, m->devices_from.why ? m->devices_from.why
+                                                              : "nothing says how many"));
+    sl_finding_note(ctx->arena, f,
+                    sl_sprintf(ctx->arena, "The other ici values multiply to %lld (%s): on a "
+                                           "device count per slice that %lld does not divide, "
+                                           "MaxText fails at launch. Give --devices N to check "
+                                           "the real count.",
+                               others, rest ? rest : "", others));
+}
+
 static void check(const sl_lint_ctx *ctx, sl_findings *out)
 {
     const sl_mesh_error *e = ctx->mesh_error;
+    if (!e && ctx->mesh && ctx->mesh->unfit)
+        unfit(ctx, out);
     if (!e)
         return;
     sl_finding scratch = {0};

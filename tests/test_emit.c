@@ -697,7 +697,8 @@ static void build_result(void)
                         .ici_key = "ici_expert_parallelism", .ici_loc = {.word = 3}};
     axes[3] = (sl_axis){.name = "attn_dp", .size = 1, .ici = 1, .dcn = 1};
     res = (sl_lint_result){.mesh_ok = true,
-                           .mesh = {.axes = axes, .naxes = 4, .devices = 8, .slices = 1},
+                           .mesh = {.axes = axes, .naxes = 4, .devices = 8, .slices = 1,
+                                    .devices_from = {8, SL_DEVICES_LAUNCH, "hardware=gpu", {0}}},
                            .tensors = &tensor, .ntensors = 1};
     rules[0] = (sl_rule){.name = "activation_batch_moe", .loc = at("configs/base.yml", 578, 3), .index = 40};
     rules[1] = (sl_rule){.name = "activation_exp", .loc = at("configs/base.yml", 590, 3), .index = 52};
@@ -743,6 +744,9 @@ Test(resolve, json_fields)
     char *text = emit_result(sl_emit_resolve_json);
     cJSON *j = json_parse(text);
     cr_assert_eq(json_num(j, "mesh.devices"), 8);
+    cr_assert_str_eq(json_str(j, "mesh.devices_source.source"), "launch");
+    cr_assert(cJSON_IsTrue(json_path(j, "mesh.devices_source.assumed")));
+    cr_assert_str_eq(json_str(j, "mesh.devices_source.why"), "hardware=gpu");
     cr_assert_str_eq(json_str(j, "mesh.axes.2.name"), "expert");
     cr_assert(cJSON_IsTrue(json_path(j, "mesh.axes.2.active")));
     cr_assert(cJSON_IsFalse(json_path(j, "mesh.axes.0.active")));

@@ -72,7 +72,7 @@ Test(engine, session_reloads_a_changed_file)
     const char *base = sl_sprintf(arena, "%s/base.yml", dir);
     write_file(base, "mesh_axes: [data]\nici_data_parallelism: -1\nnum_experts: 1\n");
     sl_session *s = sl_session_new();
-    sl_scenario sc = {.entry = base, .devices = 4};
+    sl_scenario sc = {.entry = base, .devices = {4, SL_DEVICES_USER, "--devices", {0}}};
     sl_lint_result r;
     sl_err e;
     cr_assert_eq(sl_lint_run(s, arena, &sc, &r, &e), 0, "%s", e.msg);
@@ -98,7 +98,7 @@ Test(engine, session_text_overlays_the_disk)
     const char *base = sl_sprintf(arena, "%s/base.yml", dir);
     write_file(base, "mesh_axes: [data]\nici_data_parallelism: -1\n");
     sl_session *s = sl_session_new();
-    sl_scenario sc = {.entry = base, .devices = 4};
+    sl_scenario sc = {.entry = base, .devices = {4, SL_DEVICES_USER, "--devices", {0}}};
     sl_lint_result r;
     sl_err e;
     const char *edited = "mesh_axes: [data, expert]\nici_data_parallelism: 1\n"

@@ -41,10 +41,12 @@ static void config(const char *yaml)
     C.values = n;
 }
 
+/* devices 0: nothing says how many. */
 static int build(const char *yaml, long long devices, long long slices)
 {
     config(yaml);
-    return sl_mesh_build(A, &C, devices, slices, &M, &ME, &E);
+    sl_devices d = {devices, SL_DEVICES_USER, "--devices", {0}};
+    return sl_mesh_build(A, &C, devices ? &d : NULL, slices, &M, &ME, &E);
 }
 
 /* The launch error as SL003 reports it. */
@@ -139,7 +141,8 @@ Test(mesh, two_fills_suggest_keeping_the_command_line_one)
     config("{mesh_axes: [data, fsdp, expert], ici_fsdp_parallelism: -1, "
            "ici_expert_parallelism: -1}");
     C.values->items[2]->loc = (sl_loc){NULL, 0, 0, 4};
-    cr_assert_eq(sl_mesh_build(A, &C, 8, 0, &M, &ME, &E), 1);
+    sl_devices eight = {8, SL_DEVICES_USER, "--devices", {0}};
+    cr_assert_eq(sl_mesh_build(A, &C, &eight, 0, &M, &ME, &E), 1);
     cr_assert_eq(ME.loc.word, 4);
     cr_assert_not_null(strstr(msg(), "e.g. ici_fsdp_parallelism=1"), "%s", msg());
 }
@@ -229,10 +232,48 @@ Test(mesh, devices_implied_by_the_ici_values)
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_fsdp_parallelism: 4, "
                        "ici_tensor_parallelism: 4}", 0, 0), 0, "%s", msg());
     cr_assert_eq(M.devices, 16);
+    cr_assert_eq(M.devices_from.source, SL_DEVICES_CONFIG);
+    cr_assert(sl_devices_known(&M.devices_from));
     cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 4}", 0, 0), 0,
                  "%s", msg());
     cr_assert_eq(M.devices, SL_MESH_DEFAULT_DEVICES);
+    cr_assert_eq(M.devices_from.source, SL_DEVICES_DEFAULT);
+    cr_assert_not(sl_devices_known(&M.devices_from));
+    cr_assert_eq(M.unfit, 0);
     cr_assert_eq(axis("fsdp")->size, 2);
+}
+
+/* An assumed count the fixed values do not divide is never a launch error:
+ * the mesh is built on the smallest multiple of it they divide. */
+Test(mesh, an_assumed_count_gives_way)
+{
+    cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 256}", 0, 0), 0,
+                 "%s", msg());
+    cr_assert_eq(M.devices, 256);
+    cr_assert_eq(M.unfit, SL_MESH_DEFAULT_DEVICES);
+    cr_assert_eq(axis("fsdp")->size, 1);
+    config("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 3}");
+    sl_devices gpu = {8, SL_DEVICES_LAUNCH, "hardware=gpu", {0}};
+    cr_assert_eq(sl_mesh_build(A, &C, &gpu, 0, &M, &ME, &E), 0, "%s", msg());
+    cr_assert_eq(M.devices, 24, "whole nodes of the assumed 8");
+    cr_assert_eq(M.unfit, 8);
+    cr_assert_eq(axis("fsdp")->size, 8);
+    cr_assert_eq(M.devices_from.source, SL_DEVICES_LAUNCH);
+    cr_assert(strstr(sl_mesh_devices_str(A, &M), "24, assumed: the smallest count") != NULL,
+              "%s", sl_mesh_devices_str(A, &M));
+}
+
+/* What does not depend on the count stays an error under an assumption,
+ * and a known count is held to. */
+Test(mesh, assumptions_do_not_hide_other_errors)
+{
+    cr_assert_eq(build("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: -1}", 0, 0), 1);
+    cr_assert_eq(ME.kind, SL_MESH_TWO_FILLS);
+    config("{mesh_axes: [data, fsdp, tensor], ici_tensor_parallelism: 256}");
+    sl_devices topo = {128, SL_DEVICES_TOPOLOGY, "compile_topology=v5p-256", {0}};
+    cr_assert_eq(sl_mesh_build(A, &C, &topo, 0, &M, &ME, &E), 1);
+    cr_assert_eq(ME.kind, SL_MESH_BAD_FILL);
+    cr_assert_eq(ME.target, 128);
 }
 
 Test(mesh, dcn_mismatch)

@@ -22,11 +22,10 @@ static char *describe(const sl_vec *v)
     FILE *f = open_memstream(&out, &n);
     for (size_t i = 0; i < v->n; i++) {
         const sl_launch *l = v->items[i];
-        const char *why = NULL;
-        sl_loc where;
-        long long devices = sl_maxtext_launch_devices(arena, l->ov, l->nov, &why, &where);
-        fprintf(f, "launch %d:%d %s config=%s devices=%lld (%s)\n", l->loc.line, l->loc.col,
-                l->entry_point, l->config ? l->config : "-", devices, why ? why : "-");
+        sl_devices d = sl_maxtext_launch_devices(arena, l->loc.file, l->ov, l->nov);
+        fprintf(f, "launch %d:%d %s config=%s devices=%lld %s (%s)\n", l->loc.line, l->loc.col,
+                l->entry_point, l->config ? l->config : "-", d.count,
+                sl_devices_source_name(d.source), d.why ? d.why : "-");
         for (size_t k = 0; k < l->nov; k++)
             fprintf(f, "  ov %d:%d %s=%s\n", l->ov[k].loc.line, l->ov[k].loc.col, l->ov[k].key,
                     l->ov[k].text);
@@ -143,23 +142,26 @@ Test(scan_sh, heredoc_body_is_not_a_command)
 
 /* The device counts launches imply are MaxText knowledge the engine asks
  * the rules for; the launch words come from the scanner. */
-static long long devices_of(const sl_launch *l, sl_loc *where)
-{
-    const char *why;
-    return sl_maxtext_launch_devices(arena, l->ov, l->nov, &why, where);
-}
-
 Test(scan_sh, devices_from_hardware_and_topology)
 {
     sl_vec v = scan("python3 -m MaxText.train a.yml hardware=gpu\n"
                     "python3 -m MaxText.train a.yml compile_topology=v5p-256\n"
                     "python3 -m MaxText.train a.yml hardware=tpu\n");
     cr_assert_eq(v.n, 3);
-    sl_loc where;
-    cr_expect_eq(devices_of(v.items[0], &where), 8);
-    cr_expect_eq(where.col, 32);
-    cr_expect_eq(devices_of(v.items[1], &where), 128);
-    cr_expect_eq(devices_of(v.items[2], &where), 0);
+    const sl_launch *l[3] = {v.items[0], v.items[1], v.items[2]};
+    sl_devices gpu = sl_maxtext_launch_devices(arena, "t.sh", l[0]->ov, l[0]->nov);
+    cr_expect_eq(gpu.count, 8);
+    cr_expect_eq(gpu.source, SL_DEVICES_LAUNCH);
+    cr_expect_not(sl_devices_known(&gpu), "a GPU node's size is an assumption");
+    cr_expect_eq(gpu.loc.col, 32);
+    sl_devices topo = sl_maxtext_launch_devices(arena, "t.sh", l[1]->ov, l[1]->nov);
+    cr_expect_eq(topo.count, 128);
+    cr_expect(sl_devices_known(&topo), "a topology the launch compiles for is a fact");
+    sl_devices none = sl_maxtext_launch_devices(arena, "configs/tpu/v6e/x.sh", l[2]->ov, l[2]->nov);
+    cr_expect_eq(none.count, 0);
+    cr_expect_eq(none.source, SL_DEVICES_DEFAULT);
+    cr_expect(strstr(none.why, "tpu/v6e/ says TPU, not how many chips") != NULL, "%s", none.why);
+    cr_expect_null(sl_maxtext_launch_devices(arena, "scripts/x.sh", l[2]->ov, l[2]->nov).why);
 
     const char *why;
     cr_expect_eq(sl_maxtext_tpu_devices(arena, "v5p-256", &why), 128);

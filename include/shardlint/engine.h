@@ -30,7 +30,8 @@ typedef struct {
     const char *entry;             /* entry config path */
     const sl_override *ov;
     size_t nov;
-    long long devices;             /* per slice; 0: as the config implies */
+    sl_devices devices;            /* per slice, and what says so; count 0: as the
+                                      config implies */
     long long slices;              /* 0: from num_slices, else 1 */
     const sl_spec *specs;          /* user and scanned specs */
     size_t nspecs;

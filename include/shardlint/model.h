@@ -23,6 +23,30 @@ typedef struct {
     bool dcn_filled;
 } sl_axis;
 
+/* Where a count of devices per slice comes from, least certain first. */
+typedef enum {
+    SL_DEVICES_DEFAULT,      /* nothing says: one host's worth, SL_MESH_DEFAULT_DEVICES */
+    SL_DEVICES_LAUNCH,       /* a launch word that implies a node (hardware=gpu: 8 GPUs) */
+    SL_DEVICES_CONFIG,       /* the product of the ICI values, none of them -1 */
+    SL_DEVICES_TOPOLOGY,     /* a TPU topology the launch names (compile_topology=v5p-256) */
+    SL_DEVICES_USER          /* --devices */
+} sl_devices_source;
+
+typedef struct {
+    long long count;         /* per slice; 0 when nothing names one */
+    sl_devices_source source;
+    const char *why;         /* in words ("hardware=gpu: one node of 8 GPUs"), or NULL */
+    sl_loc loc;              /* the word that says so, when one does */
+} sl_devices;
+
+/* Whether the count is a fact (given by the user, a topology the launch
+ * names, the config's own product) rather than an assumption: a mesh that
+ * does not fit a fact is an error, one that does not fit an assumption is
+ * not. */
+bool sl_devices_known(const sl_devices *d);
+/* "user", "topology", "config", "launch", "default". */
+const char *sl_devices_source_name(sl_devices_source s);
+
 typedef struct {
     sl_axis *axes;
     size_t naxes;
@@ -30,6 +54,9 @@ typedef struct {
     long long slices;
     sl_loc axes_loc;         /* where mesh_axes was set */
     sl_strmap *index;        /* axis name -> position, once built; NULL: search */
+    sl_devices devices_from; /* what the count rests on */
+    long long unfit;         /* an assumed count the ICI values could not fill, which
+                                `devices` replaced; 0 when the assumption fitted */
 } sl_mesh;
 
 /* Why MaxText would fail to build the mesh at launch. */
@@ -59,13 +86,20 @@ typedef struct {
 
 #define SL_MESH_DEFAULT_DEVICES 8
 
-/* Builds the mesh. devices: per slice, 0 meaning "as the config implies":
- * the product of the ICI values when none is -1, else
- * SL_MESH_DEFAULT_DEVICES. slices: 0 means "from num_slices, else 1".
- * Returns 0, -1 with err for input errors (wrong types), or 1 with *merr
- * filled for a launch error. */
-int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long slices,
+/* Builds the mesh. devices (NULL: nothing says) is held to when it is
+ * known (sl_devices_known); otherwise the config decides where it can: the
+ * product of the ICI values when none is -1, else the assumed count (or
+ * SL_MESH_DEFAULT_DEVICES), raised to the smallest multiple of it that the
+ * values other than the -1 divide when they do not divide it (recorded in
+ * out->unfit). slices: 0 means "from num_slices, else 1". Returns 0, -1 with
+ * err for input errors (wrong types), or 1 with *merr filled for a launch
+ * error. */
+int sl_mesh_build(sl_arena *a, const sl_config *c, const sl_devices *devices, long long slices,
                   sl_mesh *out, sl_mesh_error *merr, sl_err *err);
+
+/* The device count and what it rests on, in words: "16 (--devices)",
+ * "8, assumed (hardware=gpu: one node, assumed to have 8 GPUs)". */
+const char *sl_mesh_devices_str(sl_arena *a, const sl_mesh *m);
 
 const sl_axis *sl_mesh_axis(const sl_mesh *m, const char *name);
 /* Size of a named axis; 1 for an axis the mesh does not have. */

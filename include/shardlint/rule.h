@@ -54,10 +54,12 @@ const sl_rule_def *sl_rule_find(const char *id_or_name);
 /* Devices per slice named by a TPU topology such as "v5p-256", 0 when the
  * name is not one; *why (may be NULL) gets the reasoning in words. */
 long long sl_maxtext_tpu_devices(sl_arena *a, const char *name, const char **why);
-/* Devices per slice a launch's words imply (hardware=gpu, a TPU topology),
- * 0 when they imply none; *why and *where say which word and why. */
-long long sl_maxtext_launch_devices(sl_arena *a, const sl_override *ov, size_t nov,
-                                    const char **why, sl_loc *where);
+/* What a launch says about its devices per slice: a TPU topology it
+ * compiles for (a fact), hardware=gpu (an assumed node of 8), else nothing
+ * (count 0), with what its script's folder says about the platform
+ * (configs/tpu/v6e/: TPU, not how many chips) in the words. */
+sl_devices sl_maxtext_launch_devices(sl_arena *a, const char *script, const sl_override *ov,
+                                     size_t nov);
 
 /* SL001's fixes for a contention at a MaxText catalog site: added to f when
  * the site has a peel flag and dim d is the one that must keep the axis. */

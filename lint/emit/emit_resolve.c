@@ -34,6 +34,9 @@ static void put_mesh(FILE *out, const sl_mesh *m)
 {
     fprintf(out, "mesh: %lld devices x %lld %s\n", m->devices, m->slices,
             m->slices == 1 ? "slice" : "slices");
+    sl_arena *a = sl_arena_new();
+    fprintf(out, "  devices per slice: %s\n", sl_mesh_devices_str(a, m));
+    sl_arena_free(a);
     int wname = 0, wsize = 0;
     for (size_t i = 0; i < m->naxes; i++) {
         int n = (int)strlen(m->axes[i].name ? m->axes[i].name : "");
@@ -178,6 +181,14 @@ static cJSON *mesh_json(const sl_lint_result *r)
         cJSON_AddItemToArray(axes, axis_json(&r->mesh.axes[i]));
     cJSON_AddNumberToObject(o, "devices", (double)r->mesh.devices);
     cJSON_AddNumberToObject(o, "slices", (double)r->mesh.slices);
+    const sl_devices *d = &r->mesh.devices_from;
+    cJSON *from = cJSON_AddObjectToObject(o, "devices_source");
+    cJSON_AddStringToObject(from, "source", sl_devices_source_name(d->source));
+    cJSON_AddBoolToObject(from, "assumed", !sl_devices_known(d));
+    cJSON_AddItemToObject(from, "why", sl_json_str_or_null(d->why));
+    cJSON_AddItemToObject(from, "location", sl_json_loc(d->loc));
+    if (r->mesh.unfit)
+        cJSON_AddNumberToObject(from, "unfit", (double)r->mesh.unfit);
     return o;
 }
 

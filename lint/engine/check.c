@@ -81,6 +81,38 @@ static void keep(run *x, sl_arena *scratch, const sl_findings *from, const targe
     }
 }
 
+/* Whether a rule is tagged `tag`. */
+static bool rule_tagged(const sl_rule_def *r, const char *tag)
+{
+    for (size_t i = 0; r && i < sizeof r->tags / sizeof *r->tags && r->tags[i]; i++)
+        if (strcmp(r->tags[i], tag) == 0)
+            return true;
+    return false;
+}
+
+/* An axis whose size is what an assumed device count leaves for it makes
+ * the findings that read axis sizes (performance and memory) rest on that
+ * assumption: they say so. Correctness findings do not depend on sizes, or,
+ * as SL003's, speak of the count themselves. */
+static void note_assumed_devices(sl_arena *a, const sl_lint_result *res, sl_findings *f)
+{
+    const sl_mesh *m = &res->mesh;
+    if (!res->mesh_ok || sl_devices_known(&m->devices_from))
+        return;
+    const sl_axis *filled = NULL;
+    for (size_t i = 0; i < m->naxes && !filled; i++)
+        if (m->axes[i].ici_filled && m->axes[i].size > 1)
+            filled = &m->axes[i];
+    if (!filled)
+        return;
+    const char *note = sl_sprintf(a, "Devices per slice: %s; '%s' (size %lld) is filled from "
+                                     "that count. Give --devices N to lint the real one.",
+                                  sl_mesh_devices_str(a, m), filled->name, filled->size);
+    for (size_t i = 0; i < f->n; i++)
+        if (!rule_tagged(f->items[i]->rule, "correctness"))
+            sl_finding_note(a, f->items[i], note);
+}
+
 /* Lints one target in scratch memory; false, with the error in the report,
  * when it cannot be linted. */
 static bool target_lint(sl_session *s, const sl_check_opts *o, target *t, sl_arena *scratch,
@@ -88,8 +120,10 @@ static bool target_lint(sl_session *s, const sl_check_opts *o, target *t, sl_are
 {
     sl_err e;
     if (sources_apply(s, r->arena, o, t, &e) == 0 &&
-        sl_lint_run(s, scratch, &t->scenario, res, &e) == 0)
+        sl_lint_run(s, scratch, &t->scenario, res, &e) == 0) {
+        note_assumed_devices(scratch, res, &res->findings);
         return true;
+    }
     report_problem(s, r, SL_LEVEL_ERROR, &e);
     r->nfailed++;
     return false;

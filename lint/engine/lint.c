@@ -286,7 +286,7 @@ int sl_lint_run(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_lint_resul
     if (session_chain(s, sc->entry, &chain, err) != 0 ||
         sl_config_build(a, session_files(s), chain, sc->ov, sc->nov, &out->config, err) != 0)
         return -1;
-    int m = sl_mesh_build(a, &out->config, sc->devices, sc->slices, &out->mesh,
+    int m = sl_mesh_build(a, &out->config, &sc->devices, sc->slices, &out->mesh,
                           &out->mesh_error, err);
     if (m < 0)
         return -1;

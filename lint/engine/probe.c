@@ -13,6 +13,10 @@ void sl_lint_probe_expert(sl_session *s, sl_arena *a, const sl_scenario *sc,
     if (sc->nov)
         memcpy(ov, sc->ov, sc->nov * sizeof *ov);
     sl_scenario p = *sc;
+    /* The probe runs on the devices the config was linted on, whatever
+     * gave that count: it asks what expert parallelism would do there. */
+    p.devices = r->mesh.devices_from;
+    p.devices.count = r->mesh.devices;
     p.ov = ov;
     p.nov = sc->nov + sl_maxtext_probe_overrides(&r->mesh, ov + sc->nov);
     p.probe = sl_maxtext_probe_name;

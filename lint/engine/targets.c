@@ -39,6 +39,18 @@ static void skip(collector *c, const char *path, const char *reason)
     sl_vec_push(c->a, &c->r->skipped, k);
 }
 
+/* The device count the user gave for a file (its configuration file's
+ * setting, else --devices): a fact a mesh is held to. Count 0: none. */
+static sl_devices user_devices(const collector *c, const source *src)
+{
+    if (src->set.devices)
+        return (sl_devices){src->set.devices, SL_DEVICES_USER, "the configuration file's devices",
+                            {0}};
+    if (c->o->devices)
+        return (sl_devices){c->o->devices, SL_DEVICES_USER, "--devices", {0}};
+    return (sl_devices){0};
+}
+
 static target *target_new(collector *c, const source *src, const char *entry)
 {
     target *t = sl_alloc(c->a, sizeof *t);
@@ -46,7 +58,7 @@ static target *target_new(collector *c, const source *src, const char *entry)
     t->label = entry;
     t->source = src->path;
     t->scenario.entry = entry;
-    t->scenario.devices = src->set.devices ? src->set.devices : c->o->devices;
+    t->scenario.devices = user_devices(c, src);
     t->scenario.slices = src->set.slices ? src->set.slices : c->o->slices;
     t->scenario.verify_fixes = c->o->verify_fixes;
     t->scenario.tree = sl_session_tree(c->s, entry);
@@ -139,11 +151,8 @@ static void add_launch(collector *c, const source *src, const sl_launch *l)
 {
     sl_arena *a = c->a;
     target *t = target_new(c, src, session_intern(c->s, sl_path_display(a, l->config)));
-    if (!t->scenario.devices) {
-        const char *why;
-        sl_loc where;
-        t->scenario.devices = sl_maxtext_launch_devices(a, l->ov, l->nov, &why, &where);
-    }
+    if (!t->scenario.devices.count)
+        t->scenario.devices = sl_maxtext_launch_devices(a, l->loc.file, l->ov, l->nov);
     char at[1024];
     t->label = sl_sprintf(a, "the launch at %s", sl_loc_str(l->loc, at, sizeof at));
     t->script = l->loc.file;

@@ -232,19 +232,70 @@ static int read_axis(sl_arena *a, const sl_config *c, sl_mesh *m, const sl_node 
     return 0;
 }
 
-/* A config whose ICI values are all given names its own device count; one
- * that leaves a -1 to fill gets one GPU node's worth. */
-static long long implied_devices(const sl_mesh *m)
+bool sl_devices_known(const sl_devices *d)
 {
-    long long product = 1;
-    for (size_t i = 0; i < m->naxes; i++) {
-        if (m->axes[i].ici < 1 || __builtin_mul_overflow(product, m->axes[i].ici, &product))
-            return SL_MESH_DEFAULT_DEVICES;
-    }
-    return product;
+    return d && d->count > 0 &&
+           (d->source == SL_DEVICES_USER || d->source == SL_DEVICES_TOPOLOGY ||
+            d->source == SL_DEVICES_CONFIG);
 }
 
-int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long slices,
+const char *sl_devices_source_name(sl_devices_source s)
+{
+    static const char *const names[] = {"default", "launch", "config", "topology", "user"};
+    return names[s];
+}
+
+static long long gcd(long long x, long long y)
+{
+    while (y) {
+        long long t = x % y;
+        x = y;
+        y = t;
+    }
+    return x;
+}
+
+/* The device count the mesh is built on. A known count is held to. Else a
+ * config whose ICI values are all given names its own; one that leaves a
+ * -1 to fill gets the assumed count, or, when the other values do not
+ * divide it, the smallest multiple of it they do divide: an assumption is
+ * never the only reason a mesh fails. */
+static void choose_devices(sl_mesh *m, const sl_devices *d)
+{
+    m->devices_from = d ? *d : (sl_devices){0};
+    if (sl_devices_known(d)) {
+        m->devices = d->count;
+        return;
+    }
+    long long product = 1;
+    size_t fills = 0;
+    bool countable = true;
+    for (size_t i = 0; i < m->naxes; i++) {
+        long long v = m->axes[i].ici;
+        if (v == -1)
+            fills++;
+        else if (v < 1 || __builtin_mul_overflow(product, v, &product))
+            countable = false;
+    }
+    if (countable && fills == 0) {
+        m->devices = product;
+        m->devices_from = (sl_devices){product, SL_DEVICES_CONFIG,
+                                       "the product of the ici_*_parallelism values", {0}};
+        return;
+    }
+    long long n = d && d->count > 0 ? d->count : SL_MESH_DEFAULT_DEVICES;
+    if (!d || d->count <= 0)
+        m->devices_from.count = n;
+    long long raised;
+    if (countable && fills == 1 && n % product != 0 &&
+        !__builtin_mul_overflow(n / gcd(n, product), product, &raised)) {
+        m->unfit = n;
+        n = raised;
+    }
+    m->devices = n;
+}
+
+int sl_mesh_build(sl_arena *a, const sl_config *c, const sl_devices *devices, long long slices,
                   sl_mesh *out, sl_mesh_error *merr, sl_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -260,20 +311,13 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
         sl_err_set(err, axes->loc, "mesh_axes must be a list of axis names");
         return -1;
     }
-    if (devices < 0) {
+    if (devices && devices->count < 0) {
         sl_err_set(err, (sl_loc){0}, "the device count per slice must be at least 1");
         return -1;
     }
-    out->devices = devices;
     out->axes_loc = axes->loc;
     if (resolve_slices(c, slices, &out->slices, err) != 0)
         return -1;
-    long long total;
-    if (__builtin_mul_overflow(devices, out->slices, &total)) {
-        sl_err_set(err, (sl_loc){0}, "%lld slices of %lld devices is too many to count",
-                   out->slices, devices);
-        return -1;
-    }
     out->axes = sl_alloc(a, (axes->n ? axes->n : 1) * sizeof *out->axes);
     for (size_t i = 0; i < axes->n; i++) {
         int rc = read_axis(a, c, out, axes->items[i], &out->axes[i], merr, err);
@@ -281,8 +325,13 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
             return rc;
         out->naxes++;
     }
-    if (out->devices == 0)
-        out->devices = implied_devices(out);
+    choose_devices(out, devices);
+    long long total;
+    if (__builtin_mul_overflow(out->devices, out->slices, &total)) {
+        sl_err_set(err, (sl_loc){0}, "%lld slices of %lld devices is too many to count",
+                   out->slices, out->devices);
+        return -1;
+    }
     mesh_kind ici = {false, out->devices};
     mesh_kind dcn = {true, out->slices};
     int rc = fill_kind(out, &ici, merr);
@@ -296,6 +345,19 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, long long devices, long long 
         sl_strmap_put(a, out->index, out->axes[i].name, i);
     }
     return 0;
+}
+
+const char *sl_mesh_devices_str(sl_arena *a, const sl_mesh *m)
+{
+    const sl_devices *d = &m->devices_from;
+    const char *why = d->why ? d->why : "nothing says how many";
+    if (sl_devices_known(d))
+        return sl_sprintf(a, "%lld (%s)", m->devices, why);
+    if (m->unfit)
+        return sl_sprintf(a, "%lld, assumed: the smallest count the other ici values allow, as "
+                             "the %lld first assumed does not fit them (%s)",
+                          m->devices, m->unfit, why);
+    return sl_sprintf(a, "%lld, assumed (%s)", m->devices, why);
 }
 
 const sl_axis *sl_mesh_axis(const sl_mesh *m, const char *name)
