@@ -1,13 +1,11 @@
-/* What MaxText launches say about the hardware they run on, and the
- * expert-parallel probe of latent mode: MaxText knowledge the engine asks
- * for, kept here beside the rules that depend on it. */
+/* What MaxText launches say: the config file each runs with, the hardware
+ * it runs on, and the expert-parallel probe of latent mode. MaxText
+ * knowledge the engine asks for, kept here beside the rules that depend on
+ * it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "shardlint/rule.h"
-
-const char sl_maxtext_probe_name[] =
-    "expert-parallel probe (ici_expert_parallelism=-1 ici_fsdp_parallelism=1)";
 
 /* "v5p-256" -> generation 5, variant "p", count 256. */
 static bool parse_topology(const char *name, long *gen, char variant[8], long long *count)
@@ -133,6 +131,173 @@ sl_devices sl_maxtext_launch_devices(sl_arena *a, const char *script, const sl_o
         d.why = sl_sprintf(a, "nothing in the launch names a device count; %s", folder);
     return d;
 }
+
+/* ---- the config a launch runs with ---------------------------------------- */
+
+/* MaxText's default config per entry module (its pyconfig's
+ * _CONFIG_FILE_MAPPING, as of e591f30cb), for trees whose code cannot be
+ * read; a tree's own table wins. Paths are relative to the configs folder. */
+static const struct {
+    const char *module;
+    const char *config;
+} default_configs[] = {
+    {"maxtext.trainers.pre_train.train", "base.yml"},
+    {"maxtext.trainers.pre_train.train_compile", "base.yml"},
+    {"maxtext.trainers.post_train.distillation.train_distill", "post_train/distillation.yml"},
+    {"maxtext.trainers.post_train.dpo.train_dpo", "post_train/dpo.yml"},
+    {"maxtext.trainers.post_train.rl.train_rl", "post_train/rl.yml"},
+    {"maxtext.trainers.post_train.sft.train_sft", "post_train/sft.yml"},
+    {"maxtext.trainers.post_train.sft.train_sft_native", "post_train/sft.yml"},
+    {"maxtext.inference.decode", "base.yml"},
+};
+
+/* The tree's config code, or NULL outside a checkout or when unreadable. */
+static const char *config_code(const sl_tree *t)
+{
+    const sl_tree_file *f = sl_tree_code(t, "pyconfig.py");
+    return f ? f->text : NULL;
+}
+
+/* A module's entry in the tree's mapping table, read as text: the quoted
+ * module name, a colon, the quoted path. */
+static const char *mapped(sl_arena *a, const char *code, const char *module)
+{
+    const char *key = sl_sprintf(a, "\"%s\":", module);
+    const char *at = strstr(code, key);
+    if (!at)
+        return NULL;
+    at += strlen(key);
+    while (*at == ' ')
+        at++;
+    const char *end = *at == '"' ? strchr(at + 1, '"') : NULL;
+    return end ? sl_strndup(a, at + 1, (size_t)(end - at - 1)) : NULL;
+}
+
+static const char *builtin_default(const char *module)
+{
+    for (size_t i = 0; i < sizeof default_configs / sizeof *default_configs; i++)
+        if (strcmp(default_configs[i].module, module) == 0)
+            return default_configs[i].config;
+    return NULL;
+}
+
+/* The default config of a module, relative to the configs folder. Trees
+ * before 2026-03 have no defaults: their MaxText reads its first argument
+ * as the config file, whatever it is. */
+static const char *default_config(sl_arena *a, const sl_tree *t, const char *module,
+                                  const char **why)
+{
+    const char *code = config_code(t);
+    const char *rel = code ? mapped(a, code, module) : builtin_default(module);
+    if (rel)
+        return rel;
+    if (code && !strstr(code, "_CONFIG_FILE_MAPPING"))
+        *why = "the launch has no config argument, and this tree's MaxText reads its first "
+               "argument as the config file";
+    else if (code && strstr(code, "using base.yml"))
+        return "base.yml"; /* later trees fall back to it for unmapped modules */
+    else
+        *why = sl_sprintf(a, "the launch has no config argument, and %s has no default "
+                             "config", module);
+    return NULL;
+}
+
+const char *sl_maxtext_launch_module(sl_arena *a, const sl_tree *t, const sl_launch *l)
+{
+    const char *e = l->entry_point;
+    if (strchr(e, '$'))
+        return NULL;
+    if (l->module)
+        return strncmp(e, "src.", 4) == 0 ? e + 4 : e;
+    const char *path = e[0] == '/' ? e : l->cwd ? sl_path_join(a, l->cwd, e) : NULL;
+    const char *parent = t ? sl_path_dir(a, t->package) : NULL;
+    size_t n = parent ? strlen(parent) : 0;
+    if (!path || !parent || strncmp(path, parent, n) != 0 || path[n] != '/')
+        return NULL;
+    char *m = sl_strdup(a, path + n + 1);
+    if (sl_path_has_suffix(m, ".py"))
+        m[strlen(m) - 3] = '\0';
+    for (char *c = m; *c; c++)
+        *c = *c == '/' ? '.' : *c;
+    return m;
+}
+
+/* The files a tree's MaxText tries for a config argument that is not a
+ * file, in its order: from 2026-03 for a while, the path with MaxText/ made
+ * maxtext/ (scripts of the src/MaxText/ layout); from 2025-09, src/<path>
+ * for a relative path (scripts of the MaxText/ layout). Read from the tree's
+ * config code. */
+static size_t fallbacks(sl_arena *a, const sl_tree *t, const sl_launch *l, const char *out[2])
+{
+    const char *code = config_code(t);
+    size_t n = 0;
+    const char *upper = strstr(l->config, "MaxText");
+    if (code && upper && strstr(code, "replace(\"MaxText\", \"maxtext\")")) {
+        char *lower = sl_strdup(a, l->config);
+        for (char *m = strstr(lower, "MaxText"); m; m = strstr(m, "MaxText"))
+            memcpy(m, "maxtext", 7);
+        out[n++] = lower;
+    }
+    if (code && strstr(code, "def resolve_config_path") && l->config_word[0] != '/' && l->cwd)
+        out[n++] = sl_path_join(a, l->cwd, sl_sprintf(a, "src/%s", l->config_word));
+    return n;
+}
+
+static const char *given_config(sl_arena *a, const sl_tree *t, const sl_launch *l,
+                                const char **why, bool *missing)
+{
+    if (!l->config) {
+        *why = "its config path is not known";
+        return NULL;
+    }
+    if (sl_is_file(l->config))
+        return l->config;
+    const char *tried[2];
+    size_t n = fallbacks(a, t, l, tried);
+    for (size_t i = 0; i < n; i++)
+        if (sl_is_file(tried[i]))
+            return tried[i];
+    *missing = true;
+    *why = sl_sprintf(a, "config file %s does not exist", sl_path_display(a, l->config));
+    for (size_t i = 0; i < n; i++)
+        *why = sl_sprintf(a, "%s%s %s", *why, i ? " or" : ", nor", sl_path_display(a, tried[i]));
+    if (n)
+        *why = sl_sprintf(a, "%s, where this tree's MaxText also looks", *why);
+    return NULL;
+}
+
+const char *sl_maxtext_launch_config(sl_arena *a, const sl_tree *t, const sl_launch *l,
+                                     const char **why, bool *missing)
+{
+    *missing = false;
+    if (l->config_src)
+        return given_config(a, t, l, why, missing);
+    const char *module = sl_maxtext_launch_module(a, t, l);
+    if (!module) {
+        *why = "the launch has no config argument, and its entry module is not known";
+        return NULL;
+    }
+    const char *rel = default_config(a, t, module, why);
+    if (!rel)
+        return NULL;
+    if (!t) {
+        *why = "the launch has no config argument, and outside a MaxText checkout its "
+               "default config cannot be found";
+        return NULL;
+    }
+    const char *path = sl_path_join(a, t->configs, rel);
+    if (sl_is_file(path))
+        return path;
+    *missing = true;
+    *why = sl_sprintf(a, "%s, the default config of %s, does not exist",
+                      sl_path_display(a, path), module);
+    return NULL;
+}
+
+/* ---- latent mode's probe ---------------------------------------------------- */
+
+const char sl_maxtext_probe_name[] =
+    "expert-parallel probe (ici_expert_parallelism=-1 ici_fsdp_parallelism=1)";
 
 bool sl_maxtext_probe_applies(const sl_config *c, const sl_mesh *m)
 {

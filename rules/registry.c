@@ -5,7 +5,7 @@
 #include "shardlint/rule.h"
 
 extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004,
-    sl_rule_sl902;
+    sl_rule_sl900, sl_rule_sl901, sl_rule_sl902;
 
 const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl001,
@@ -13,6 +13,7 @@ const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl003,
     &sl_rule_sl004,
     &sl_rule_sl900,
+    &sl_rule_sl901,
     &sl_rule_sl902,
 };
 

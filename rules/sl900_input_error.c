@@ -19,7 +19,7 @@ static const char doc[] =
     "Fix the input at the location given (the message says what was wrong there), or\n"
     "remove it from the paths the run checks. Parts of an input that were only left\n"
     "out, such as a launch-script word using a variable the script does not define,\n"
-    "are warnings of the run (in SARIF, `toolExecutionNotifications`), not this rule.\n";
+    "are SL901 notes, not this rule.\n";
 
 /* Nothing to check in a lint run: the inputs it reports never reach one. */
 static void check(const sl_lint_ctx *ctx, sl_findings *out)

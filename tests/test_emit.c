@@ -13,12 +13,12 @@
 static const sl_rule_def clash = {
     "SL901", "axis-clash", "Two dims of one tensor want the same mesh axis.",
     "## What\nTwo dims want one axis.\n\nThe first rule wins.", SL_LEVEL_WARNING,
-    {"sharding", "moe", NULL}, NULL, "high"};
+    {"sharding", "moe", NULL}, NULL, "high", NULL};
 static const sl_rule_def quiet = {
     "SL902", "quiet-axis", "An axis is inactive.", "An axis of size 1 shards nothing.",
-    SL_LEVEL_NOTE, {NULL}, NULL, NULL};
+    SL_LEVEL_NOTE, {NULL}, NULL, NULL, NULL};
 static const sl_rule_def stray = {
-    "SL903", "stray-rule", "Not in the rule list.", NULL, SL_LEVEL_ERROR, {NULL}, NULL, NULL};
+    "SL903", "stray-rule", "Not in the rule list.", NULL, SL_LEVEL_ERROR, {NULL}, NULL, NULL, NULL};
 
 static sl_arena *arena;
 static sl_report report;

@@ -236,3 +236,73 @@ Test(engine, tree_in_every_layout)
     }
     sl_session_free(s);
 }
+
+/* The first launch of `text`, scanned as a script run from the tree's root. */
+static const sl_launch *launch_in(const sl_tree *t, const char *text)
+{
+    sl_vec v = {0};
+    sl_err e;
+    cr_assert_eq(sl_scan_sh_buf(arena, text, strlen(text), "t.sh", t ? t->root : NULL, &v, &e),
+                 0);
+    cr_assert_geq(v.n, 1);
+    return v.items[0];
+}
+
+/* The config the first launch of `text` runs with in tree t ends with `tail`. */
+static void expect_config(const sl_tree *t, const char *text, const char *tail)
+{
+    const char *why = NULL;
+    bool missing;
+    const char *path = sl_maxtext_launch_config(arena, t, launch_in(t, text), &why, &missing);
+    cr_assert_not_null(path, "%s: %s", text, why);
+    cr_expect(sl_path_has_suffix(path, tail), "%s: %s", text, path);
+}
+
+/* Why the first launch of `text` cannot be linted in tree t; *missing says
+ * whether for a file that does not exist. */
+static const char *unread(const sl_tree *t, const char *text, bool *missing)
+{
+    const char *why = NULL;
+    cr_expect_null(sl_maxtext_launch_config(arena, t, launch_in(t, text), &why, missing), "%s",
+                   text);
+    cr_assert_not_null(why);
+    return why;
+}
+
+/* The config a launch runs with, as the tree's own MaxText finds it. */
+Test(engine, launch_config_by_layout)
+{
+    sl_session *s = sl_session_new();
+    const sl_tree *old = sl_session_tree(s, fixture("layouts/maxtext"));
+    const sl_tree *mid = sl_session_tree(s, fixture("layouts/src-MaxText"));
+    const sl_tree *now = sl_session_tree(s, fixture("layouts/src-maxtext"));
+    bool missing;
+
+    const sl_launch *sft = launch_in(now, "python3 src/maxtext/trainers/post_train/sft/train_sft.py");
+    cr_expect_str_eq(sl_maxtext_launch_module(arena, now, sft),
+                     "maxtext.trainers.post_train.sft.train_sft");
+    expect_config(now, "python3 src/maxtext/trainers/post_train/sft/train_sft.py",
+                  "src-maxtext/src/maxtext/configs/post_train/sft.yml");
+    expect_config(mid, "python3 -m MaxText.train MaxText/configs/base.yml",
+                  "src-MaxText/src/MaxText/configs/base.yml");
+    expect_config(now, "python3 -m MaxText.train src/MaxText/configs/base.yml",
+                  "src-maxtext/src/maxtext/configs/base.yml");
+
+    const char *rl = "python3 -m maxtext.trainers.post_train.rl.train_rl";
+    const char *why = unread(now, rl, &missing);
+    cr_expect_not(missing);
+    cr_expect(strstr(why, "has no default config") != NULL, "%s", why);
+    why = unread(NULL, rl, &missing);
+    cr_expect(strstr(why, "outside a MaxText checkout") != NULL,
+              "the built-in table names rl.yml, but not where it is: %s", why);
+    why = unread(old, "python3 -m MaxText.train steps=1", &missing);
+    cr_expect(strstr(why, "reads its first argument as the config file") != NULL, "%s", why);
+    why = unread(old, "python3 -m MaxText.train configs/base.yml", &missing);
+    cr_expect(missing);
+    cr_expect_null(strstr(why, ", nor "), "trees before src/MaxText/ do not look under src/: %s",
+                   why);
+    why = unread(mid, "python3 -m MaxText.train MaxText/configs/x.yml", &missing);
+    cr_expect(missing);
+    cr_expect(strstr(why, "MaxText/configs/x.yml does not exist, nor ") != NULL, "%s", why);
+    sl_session_free(s);
+}

@@ -33,8 +33,9 @@ static char *describe(const sl_vec *v)
             fprintf(f, "  unresolved %d:%d %s=%s\n", l->unresolved[k].loc.line,
                     l->unresolved[k].loc.col, l->unresolved[k].key, l->unresolved[k].text);
         for (size_t k = 0; k < l->nunknown; k++)
-            fprintf(f, "  unknown %d:%d %s\n", l->unknown[k].loc.line, l->unknown[k].loc.col,
-                    l->unknown[k].name);
+            fprintf(f, "  unknown %d:%d %s%s%s\n", l->unknown[k].loc.line, l->unknown[k].loc.col,
+                    l->unknown[k].name, l->unknown[k].via ? " via " : "",
+                    l->unknown[k].via ? l->unknown[k].via : "");
     }
     fclose(f);
     return out;
@@ -110,12 +111,20 @@ Test(scan_sh, defaults_assignments_and_unknowns)
      * for a variable the script made unknown. */
     cr_assert_eq(l->nunresolved, 3);
     cr_expect_str_eq(l->unresolved[0].text, "${A:-dflt}");
-    cr_expect_str_eq(l->unresolved[1].text, "$C");
+    cr_expect_str_eq(l->unresolved[1].text, "$(hostname)");
     cr_expect_str_eq(l->unresolved[2].text, "$1");
     cr_assert_eq(l->nunknown, 3);
     cr_expect_str_eq(l->unknown[0].name, "A");
-    cr_expect_str_eq(l->unknown[1].name, "C");
+    cr_expect_eq(l->unknown[0].kind, SL_SH_UNSET);
+    /* C is known to come from a command substitution: that is the cause
+     * named, C the variable it reaches the word through. */
+    cr_expect_str_eq(l->unknown[1].name, "$(hostname)");
+    cr_expect_eq(l->unknown[1].kind, SL_SH_SUBSTITUTION);
+    cr_expect_str_eq(l->unknown[1].via, "C");
+    cr_expect_eq(l->unknown[1].cause_loc.line, 3);
+    cr_expect_str_eq(l->unknown[1].word, "c=$C");
     cr_expect_str_eq(l->unknown[2].name, "$1");
+    cr_expect_eq(l->unknown[2].kind, SL_SH_POSITIONAL);
 }
 
 Test(scan_sh, module_named_through_a_variable)
@@ -177,21 +186,110 @@ Test(scan_sh, devices_from_hardware_and_topology)
     cr_expect_eq(sl_maxtext_tpu_devices(arena, "v5p-8x", NULL), 0);
 }
 
-Test(scan_sh, checkout_paths_are_found_from_inside)
+Test(scan_sh, model_code_is_found_from_a_config)
 {
-    const char *root = sl_scan_find_repo_root(arena, fixture("scan/checkout/scripts/launch.sh"));
-    cr_assert_not_null(root);
-    cr_expect(strstr(root, "fixtures/scan/checkout") != NULL && root[strlen(root) - 1] == 't');
     const char *src = sl_scan_find_source(arena, fixture("scan/checkout/src/maxtext/configs/base.yml"));
     cr_assert_not_null(src);
     cr_expect(strstr(src, "checkout/src/maxtext") != NULL);
     cr_expect_null(sl_scan_find_source(arena, fixture("scan/carriers.py")));
 }
 
+/* A launch kept in a variable is found where it runs, its words at the
+ * places the script wrote them. */
+Test(scan_sh, launches_run_from_variables)
+{
+    sl_vec v = scan("STEPS=5\n"
+                    "CMD=\"python3 -m MaxText.train a.yml \\\n"
+                    "  steps=$STEPS run_name=$RUN\"\n"
+                    "CMD+=\" ici_tensor_parallelism=4\"\n"
+                    "$CMD extra=1\n"
+                    "eval \"$CMD\"\n"
+                    "bash -c \"$CMD\"\n"
+                    "xpk workload create --command \"$CMD\" --num-slices 2\n");
+    cr_assert_eq(v.n, 4);
+    for (size_t i = 0; i < v.n; i++) {
+        const sl_launch *l = v.items[i];
+        cr_expect_eq(l->loc.line, 2);
+        cr_expect_eq(l->loc.col, 6);
+        cr_expect_eq(l->config_loc.col, 31);
+        cr_expect_str_eq(l->ov[0].key, "steps");
+        cr_expect_str_eq(l->ov[0].text, "5");
+        cr_expect_eq(l->ov[0].loc.line, 3);
+        cr_expect_eq(l->ov[0].loc.col, 3);
+        cr_expect_str_eq(l->ov[1].key, "ici_tensor_parallelism");
+        cr_expect_eq(l->ov[1].loc.line, 4);
+        cr_expect_eq(l->ov[1].loc.col, 8);
+        cr_assert_eq(l->nunknown, 1);
+        cr_expect_str_eq(l->unknown[0].name, "RUN");
+        cr_expect_eq(l->unknown[0].loc.line, 3);
+        cr_expect_eq(l->unknown[0].loc.col, 25);
+    }
+    const sl_launch *first = v.items[0];
+    cr_assert_eq(first->nov, 3, "the words after $CMD end its command");
+    cr_expect_str_eq(first->ov[2].key, "extra");
+    cr_expect_eq(first->ov[2].loc.line, 5);
+}
+
+Test(scan_sh, words_of_an_expansion_are_split)
+{
+    sl_vec v = scan("ARGS=\"steps=2 ici_tensor_parallelism=4\"\n"
+                    "python3 -m MaxText.train a.yml $ARGS \"$ARGS\"\n");
+    cr_assert_eq(v.n, 1);
+    const sl_launch *l = v.items[0];
+    cr_assert_eq(l->nov, 3, "a quoted expansion is one word");
+    cr_expect_str_eq(l->ov[1].key, "ici_tensor_parallelism");
+    cr_expect_eq(l->ov[1].loc.line, 1);
+    cr_expect_eq(l->ov[1].loc.col, 15);
+    cr_expect_str_eq(l->ov[2].text, "2 ici_tensor_parallelism=4");
+}
+
+/* A `cd` moves relative paths; one to a folder that is not here makes them
+ * unknown, and says so at the config word. */
+Test(scan_sh, working_directory_follows_cd)
+{
+    sl_vec v = scan("cd /\n"
+                    "python3 -m MaxText.train a.yml\n"
+                    "cd /no/such/folder && python3 -m MaxText.train a.yml\n"
+                    "python3 -m MaxText.train /abs/b.yml\n");
+    cr_assert_eq(v.n, 3);
+    cr_expect_str_eq(((sl_launch *)v.items[0])->config, "/a.yml");
+    const sl_launch *l = v.items[1];
+    cr_expect_null(l->config);
+    cr_expect_null(l->cwd);
+    cr_assert_eq(l->nunknown, 1);
+    cr_expect_eq(l->unknown[0].kind, SL_SH_UNKNOWN_DIR);
+    cr_expect_str_eq(l->unknown[0].name, "/no/such/folder");
+    cr_expect_eq(l->unknown[0].role, SL_SH_WORD_CONFIG);
+    cr_expect_eq(l->unknown[0].cause_loc.line, 3);
+    cr_expect_str_eq(((sl_launch *)v.items[2])->config, "/abs/b.yml");
+}
+
+Test(scan_sh, config_argument_and_its_absence)
+{
+    sl_vec v = scan("for i in 1 2; do python3 -m MaxText.train $CFG steps=$i; done\n"
+                    "python3 -m maxtext.trainers.pre_train.train steps=1\n"
+                    "python3 src/maxtext/trainers/post_train/sft/train_sft.py\n");
+    cr_assert_eq(v.n, 3);
+    const sl_launch *l = v.items[0];
+    cr_expect_null(l->config);
+    cr_expect_str_eq(l->config_src, "$CFG");
+    cr_assert_eq(l->nunknown, 2);
+    cr_expect_eq(l->unknown[0].role, SL_SH_WORD_CONFIG);
+    cr_expect_eq(l->unknown[1].kind, SL_SH_RUNTIME);
+    cr_expect_str_eq(l->unknown[1].name, "for");
+    cr_expect_str_eq(l->unknown[1].via, "i");
+    cr_expect_null(((sl_launch *)v.items[1])->config_src);
+    cr_expect(((sl_launch *)v.items[1])->module);
+    cr_expect_not(((sl_launch *)v.items[2])->module);
+    cr_expect_str_eq(((sl_launch *)v.items[2])->cwd, "/repo");
+}
+
 Test(scan_sh, broken_input)
 {
     const char *broken[] = {"python3 -m MaxText.train \"a.yml", "x=${", "x=${A:-${B:-", "$(((",
-                            "python3 -m MaxText.train a.yml k=`echo", "cat <<", "\\"};
+                            "python3 -m MaxText.train a.yml k=`echo", "cat <<", "\\",
+                            "A='$A'\n$A x\neval $A\n", "X=\"a $(\"\n$X", "eval", "bash -c",
+                            "x --command=", "C='python3 -m MaxText.train a.yml \\'\n$C"};
     for (size_t i = 0; i < sizeof broken / sizeof *broken; i++)
         scan(broken[i]);
 }

@@ -17,6 +17,9 @@ typedef struct {
      * name files relative to it (NULL: the working directory). */
     const char *root;
     const char *tool_version;
+    /* The launches of the scripts checked, summed up at the end of the text
+     * format; NULL or no scripts: no summary. */
+    const sl_launch_summary *launches;
 } sl_emit_opts;
 
 void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o);

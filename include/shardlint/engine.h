@@ -152,6 +152,14 @@ typedef struct {
     const char *message;
 } sl_problem;
 
+/* The launch scripts of a check: how many launches they hold, and which
+ * could not be linted and why (sl_problem *, at the launch's python word). */
+typedef struct {
+    size_t nscripts;
+    size_t nlaunches;
+    sl_vec unread;
+} sl_launch_summary;
+
 /* What a check found, in memory of its own (sl_report_free releases it). */
 typedef struct {
     sl_arena *arena;
@@ -166,6 +174,7 @@ typedef struct {
     sl_vec files;                  /* const char * */
     sl_strmap files_at;
     sl_vec skipped;                /* sl_skipped *: named files not linted, excluded files */
+    sl_launch_summary launches;
 } sl_report;
 
 /* A file the check left out, and why in words. */

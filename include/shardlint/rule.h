@@ -10,6 +10,7 @@
 
 #include "shardlint/finding.h"
 #include "shardlint/model.h"
+#include "shardlint/scan.h"
 
 /* Everything a rule reads. */
 typedef struct {
@@ -27,6 +28,13 @@ typedef struct {
     bool offer_fixes;                /* off inside a fix's own re-lint */
 } sl_lint_ctx;
 
+/* What a launch rule reads: one MaxText launch of a script, as the scanner
+ * found it, whether or not it could be linted. */
+typedef struct {
+    sl_arena *arena;
+    const sl_launch *launch;
+} sl_launch_ctx;
+
 typedef struct sl_rule_def {
     const char *id;          /* "SL001" */
     const char *name;        /* "mesh-axis-conflict" */
@@ -34,10 +42,13 @@ typedef struct sl_rule_def {
     const char *doc;         /* Markdown: what, why, how to fix, example */
     sl_level level;          /* default level */
     const char *tags[4];     /* NULL-terminated */
+    /* One of the two: a rule reads a lint run, or a launch of a script. */
     void (*check)(const sl_lint_ctx *ctx, sl_findings *out);
     /* How often a finding of this rule is a real problem, in code scanning's
      * words: "very-high", "high", "medium" or "low"; NULL when unsaid. */
     const char *precision;
+    /* Set instead of check by a rule that reads a launch of a script. */
+    void (*check_launch)(const sl_launch_ctx *ctx, sl_findings *out);
 } sl_rule_def;
 
 extern const sl_rule_def *const sl_rule_registry[];
@@ -60,6 +71,20 @@ long long sl_maxtext_tpu_devices(sl_arena *a, const char *name, const char **why
  * (configs/tpu/v6e/: TPU, not how many chips) in the words. */
 sl_devices sl_maxtext_launch_devices(sl_arena *a, const char *script, const sl_override *ov,
                                      size_t nov);
+
+/* The module MaxText sees a launch run ("maxtext.trainers.pre_train.train"
+ * for -m and for .../maxtext/trainers/pre_train/train.py alike), NULL when
+ * the entry point does not say. */
+const char *sl_maxtext_launch_module(sl_arena *a, const sl_tree *t, const sl_launch *l);
+/* The config file a launch runs with, as the tree's MaxText finds it: its
+ * config argument (a relative path that is no file is tried again under
+ * src/ by trees whose config code does so), else the default config of its
+ * module (trees whose config code maps modules to defaults: pre-training
+ * base.yml, post-training their post_train/ files). NULL with *why when the
+ * launch does not say which (an unknown part, no default); *missing is set
+ * when the file MaxText would open does not exist (*why then says which). */
+const char *sl_maxtext_launch_config(sl_arena *a, const sl_tree *t, const sl_launch *l,
+                                     const char **why, bool *missing);
 
 /* SL001's fixes for a contention at a MaxText catalog site: added to f when
  * the site has a peel flag and dim d is the one that must keep the axis. */

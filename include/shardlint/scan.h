@@ -65,19 +65,51 @@ const char *sl_py_site_str(sl_arena *a, const sl_py_site *s);
 
 /* ---- Launch scripts ------------------------------------------------------ */
 
-/* A variable use the scanner would not guess: unset in the script and without
- * a default, assigned from $(...), positional, or an expansion form it does
- * not evaluate. name is the variable, or the text of a $(...)/`...`. */
+/* Why a word of a launch could not be read. */
+typedef enum {
+    SL_SH_UNSET,          /* a variable the script does not set (it may come from the
+                             environment or the script's arguments) */
+    SL_SH_SUBSTITUTION,   /* a command substitution, $(...) or `...`: never run */
+    SL_SH_POSITIONAL,     /* $1, $@, $#, ...: the script's arguments */
+    SL_SH_EXPANSION,      /* ${#X}, ${X%y}, ${X/a/b}: a form not evaluated */
+    SL_SH_RUNTIME,        /* set only when the script runs: `for`, `read` (name says which) */
+    SL_SH_UNKNOWN_DIR     /* a relative path where the working directory is not known */
+} sl_sh_unknown_kind;
+
+/* Which word of a launch. */
+typedef enum {
+    SL_SH_WORD_ARGUMENT,   /* a key=value word, or any other word after the config */
+    SL_SH_WORD_CONFIG,     /* the config path */
+    SL_SH_WORD_ENTRY       /* the module or script */
+} sl_sh_word_role;
+
+/* Something a launch word uses that the scanner does not guess. */
 typedef struct {
-    const char *name;
-    sl_loc loc;
+    sl_sh_unknown_kind kind;
+    const char *name;      /* the variable ("OUTPUT_PATH"), or the text as written
+                              ("$(date +%s)", "$1", "${X%y}"); for UNKNOWN_DIR, the
+                              `cd` target, or NULL outside a checkout */
+    sl_loc loc;            /* the use, in the launch's word */
+    const char *via;       /* a variable set from it and used in the word ("OUT" set
+                              from $(date)), or NULL when the word uses it directly */
+    sl_loc cause_loc;      /* where the cause is written: the assignment of `via`,
+                              the `cd`; unset when the use is the cause */
+    const char *word;      /* the launch word as written */
+    sl_loc word_loc;
+    sl_sh_word_role role;
 } sl_sh_unknown;
 
 typedef struct {
     sl_loc loc;                 /* the python word */
     const char *entry_point;    /* "maxtext.trainers.pre_train.train", "MaxText/train.py" */
-    const char *config;         /* resolved config path; NULL when absent or unresolved */
-    const char *config_src;     /* the config word as written, NULL when absent */
+    bool module;                /* entry_point is a module (python -m) */
+    sl_loc entry_loc;
+    const char *cwd;            /* the folder the launch runs in, NULL when not known */
+    const char *config;         /* the config path resolved against cwd; NULL when
+                                   absent or not known */
+    const char *config_word;    /* the config argument as MaxText receives it, NULL
+                                   when absent or not known */
+    const char *config_src;     /* the config argument as written, NULL when absent */
     sl_loc config_loc;
     sl_override *ov;            /* key=value words fully resolved: text is the value */
     size_t nov;
@@ -89,17 +121,16 @@ typedef struct {
 } sl_launch;
 
 /* Finds MaxText launches (python -m maxtext.trainers.pre_train.train,
- * -m MaxText.train, train.py, train_compile, decode, post_train trainers)
- * in a shell script. repo_root stands for $PWD and anchors relative config
- * paths; NULL leaves $PWD unknown and relative paths as written. Launches
- * are appended to `launches` (sl_launch *) in script order. */
+ * -m MaxText.train, train.py, train_compile, decode, SFT/RL/distillation
+ * trainers) in a shell script, including launches kept in a variable and run
+ * as `$CMD`, `eval "$CMD"`, `bash -c "$CMD"` or handed to a `--command`
+ * option: their words keep the line and column they were written at. cwd is
+ * the folder the script runs in ($PWD, the anchor of relative paths; a `cd`
+ * moves it); NULL leaves both unknown. Launches are appended to `launches`
+ * (sl_launch *) in the order they run. */
 int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
-                   const char *repo_root, sl_vec *launches, sl_err *err);
-int sl_scan_sh_file(sl_arena *a, const char *path, const char *repo_root, sl_vec *launches,
+                   const char *cwd, sl_vec *launches, sl_err *err);
+int sl_scan_sh_file(sl_arena *a, const char *path, const char *cwd, sl_vec *launches,
                     sl_err *err);
-/* The checkout a script lives in: nearest ancestor of its folder holding
- * src/maxtext/configs/base.yml, src/MaxText/configs/base.yml or
- * MaxText/configs/base.yml. The script need not exist. NULL if none. */
-const char *sl_scan_find_repo_root(sl_arena *a, const char *script_path);
 
 #endif

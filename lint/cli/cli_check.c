@@ -93,7 +93,7 @@ static int write_output(sl_arena *a, const sl_cli_opts *o, const sl_report *r, F
                         FILE *err)
 {
     sl_emit_opts eo = {.color = use_color(o, out), .quiet = o->quiet, .root = repo_root(a, o),
-                       .tool_version = SHARDLINT_VERSION};
+                       .tool_version = SHARDLINT_VERSION, .launches = &r->launches};
     report rep = {r, &eo, o};
     if (!o->output)
         return emit(out, &rep) == 0 && fflush(out) == 0 ? 0 : sl_cli_stdout_error(err);

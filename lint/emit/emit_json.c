@@ -62,6 +62,23 @@ static cJSON *problem_json(const sl_problem *p)
     return j;
 }
 
+/* {"scripts", "found", "not_read": [{"location", "reason"}]} */
+static cJSON *launches_json(const sl_launch_summary *l)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "scripts", (double)l->nscripts);
+    cJSON_AddNumberToObject(o, "found", (double)l->nlaunches);
+    cJSON *unread = cJSON_AddArrayToObject(o, "not_read");
+    for (size_t i = 0; i < l->unread.n; i++) {
+        const sl_problem *p = l->unread.items[i];
+        cJSON *u = cJSON_CreateObject();
+        cJSON_AddItemToObject(u, "location", sl_json_loc(p->loc));
+        cJSON_AddItemToObject(u, "reason", sl_json_str_or_null(p->message));
+        cJSON_AddItemToArray(unread, u);
+    }
+    return o;
+}
+
 void sl_emit_json(FILE *out, const sl_report *r, const sl_emit_opts *o)
 {
     sl_arena *a = sl_arena_new();
@@ -83,6 +100,8 @@ void sl_emit_json(FILE *out, const sl_report *r, const sl_emit_opts *o)
     cJSON_AddNumberToObject(sum, "error", (double)c[SL_LEVEL_ERROR]);
     cJSON_AddNumberToObject(sum, "warning", (double)c[SL_LEVEL_WARNING]);
     cJSON_AddNumberToObject(sum, "note", (double)c[SL_LEVEL_NOTE]);
+    if (r->launches.nscripts)
+        cJSON_AddItemToObject(sum, "launches", launches_json(&r->launches));
     sl_json_write(out, root);
     sl_arena_free(a);
 }

@@ -90,6 +90,21 @@ static const char *plural(size_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
+/* "launches: 5 in 2 scripts, 1 not read (run.sh:12:1)". */
+static void put_launches(FILE *out, const sl_launch_summary *l)
+{
+    char where[512];
+    fprintf(out, "launches: %zu in %zu %s", l->nlaunches, l->nscripts,
+            plural(l->nscripts, "script", "scripts"));
+    if (l->unread.n)
+        fprintf(out, ", %zu not read (", l->unread.n);
+    for (size_t i = 0; i < l->unread.n; i++) {
+        const sl_problem *p = l->unread.items[i];
+        fprintf(out, "%s%s", i ? ", " : "", sl_loc_str(p->loc, where, sizeof where));
+    }
+    fputs(l->unread.n ? ")\n" : "\n", out);
+}
+
 void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o)
 {
     for (size_t i = 0; i < f->n; i++)
@@ -98,12 +113,14 @@ void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o)
         return;
     if (f->n == 0) {
         fputs("no findings\n", out);
-        return;
+    } else {
+        size_t c[4];
+        sl_emit_count(f, c);
+        fprintf(out, "%zu %s, %zu %s, %zu %s\n", c[SL_LEVEL_WARNING],
+                plural(c[SL_LEVEL_WARNING], "warning", "warnings"), c[SL_LEVEL_NOTE],
+                plural(c[SL_LEVEL_NOTE], "note", "notes"), c[SL_LEVEL_ERROR],
+                plural(c[SL_LEVEL_ERROR], "error", "errors"));
     }
-    size_t c[4];
-    sl_emit_count(f, c);
-    fprintf(out, "%zu %s, %zu %s, %zu %s\n", c[SL_LEVEL_WARNING],
-            plural(c[SL_LEVEL_WARNING], "warning", "warnings"), c[SL_LEVEL_NOTE],
-            plural(c[SL_LEVEL_NOTE], "note", "notes"), c[SL_LEVEL_ERROR],
-            plural(c[SL_LEVEL_ERROR], "error", "errors"));
+    if (o->launches && o->launches->nscripts)
+        put_launches(out, o->launches);
 }

@@ -57,17 +57,21 @@ typedef struct {
     suppressions *sup;
 } run;
 
-/* Suppression comments apply to each target's findings before they merge:
- * of two launches with the same finding, a comment in one script must not
- * silence the other. */
+/* Moves the findings worth keeping to the report; t is the target they
+ * come from, NULL for what launch rules found in scripts. Suppression
+ * comments apply to each target's findings before they merge: of two
+ * launches with the same finding, a comment in one script must not silence
+ * the other. */
 static void keep(run *x, sl_arena *scratch, const sl_findings *from, const target *t)
 {
     sl_arena *a = x->r->arena;
     size_t at;
     for (size_t i = 0; i < from->n; i++) {
         sl_finding *f = from->items[i];
-        locate_at_launch(scratch, f, t);
-        if (!finding_wanted(x->o, f, t->source) || suppress_finding(x->sup, f))
+        if (t)
+            locate_at_launch(scratch, f, t);
+        if (!finding_wanted(x->o, f, t ? t->source : f->loc.file) ||
+            suppress_finding(x->sup, f))
             continue;
         const char *id = identity(scratch, f);
         if (f->key && sl_strmap_get(&x->seen, id, &at))
@@ -75,7 +79,7 @@ static void keep(run *x, sl_arena *scratch, const sl_findings *from, const targe
         sl_finding *copy = sl_finding_copy(a, f);
         if (f->key)
             sl_strmap_put(a, &x->seen, sl_strdup(a, id), x->r->findings.n);
-        if (x->many)
+        if (x->many && t)
             sl_finding_note(a, copy, sl_sprintf(a, "Linted as: %s.", t->label));
         sl_findings_push(a, &x->r->findings, copy);
     }
@@ -185,15 +189,19 @@ static void judged_files(sl_arena *a, const sl_check_opts *o, const sl_vec *targ
     }
 }
 
-/* A new report, and its targets: the files read from here on are its
+/* A new report, its targets and what launch rules found in scripts (when
+ * launch_findings is not NULL): the files read from here on are its
  * dependencies. */
-static void report_start(sl_session *s, const sl_check_opts *o, sl_report *r, sl_vec *targets)
+static void report_start(sl_session *s, const sl_check_opts *o, sl_report *r, sl_vec *targets,
+                         sl_findings *launch_findings)
 {
     memset(r, 0, sizeof *r);
     r->arena = sl_arena_new();
     session_reading(s, r);
     memset(targets, 0, sizeof *targets);
-    targets_collect(s, o, targets, r);
+    if (launch_findings)
+        memset(launch_findings, 0, sizeof *launch_findings);
+    targets_collect(s, o, targets, launch_findings, r);
 }
 
 void sl_report_free(sl_report *r)
@@ -205,12 +213,14 @@ void sl_report_free(sl_report *r)
 int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out)
 {
     sl_vec targets;
-    report_start(s, o, out, &targets);
+    sl_findings launch_findings;
+    report_start(s, o, out, &targets, &launch_findings);
     run x = {.s = s, .o = o, .r = out, .many = targets.n > 1};
     out->ntargets = targets.n;
     sl_arena *scratch = sl_arena_new();
     x.sup = suppress_new(s, scratch);
     bool *ok = sl_alloc(scratch, targets.n + 1);
+    keep(&x, scratch, &launch_findings, NULL);
     for (size_t i = 0; i < targets.n; i++)
         ok[i] = lint_target(&x, targets.items[i]);
     sl_vec files = {0};
@@ -218,14 +228,14 @@ int sl_session_check(sl_session *s, const sl_check_opts *o, sl_report *out)
     suppress_unused(x.sup, out->arena, o, &files, &out->findings);
     sl_arena_free(scratch);
     session_reading(s, NULL);
-    return targets.n || !out->nerrors ? 0 : -1;
+    return targets.n || launch_findings.n || !out->nerrors ? 0 : -1;
 }
 
 void sl_session_each(sl_session *s, const sl_check_opts *o, sl_target_fn fn, void *ctx,
                      sl_report *out)
 {
     sl_vec targets;
-    report_start(s, o, out, &targets);
+    report_start(s, o, out, &targets, NULL);
     out->ntargets = targets.n;
     for (size_t i = 0; i < targets.n; i++) {
         target *t = targets.items[i];
@@ -243,7 +253,7 @@ int sl_session_resolve(sl_session *s, const sl_check_opts *o, sl_arena *a, sl_li
                        sl_report *report)
 {
     sl_vec targets;
-    report_start(s, o, report, &targets);
+    report_start(s, o, report, &targets, NULL);
     session_reading(s, NULL);
     if (report->nerrors)
         return -1;

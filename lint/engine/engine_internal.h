@@ -63,9 +63,12 @@ typedef struct {
     const char *source;       /* the file named or walked: config, model file, script */
 } target;
 
-/* Paths -> targets, in the report's arena. Input errors and warnings go
- * to the report; the walk goes on past them. */
-void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_report *r);
+/* Paths -> targets, in the report's arena; what the launch rules find in
+ * scripts goes to `launch_findings` (NULL: they are not run). Input errors
+ * go to the report, with the launches of scripts; the walk goes on past
+ * them. */
+void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets,
+                     sl_findings *launch_findings, sl_report *r);
 
 /* Gives a target's scenario its specs and catalog-site locations: --specs,
  * then the scanned sites (from --source, else from the checkout its config

@@ -156,7 +156,8 @@ static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
         .offer_fixes = s->verify_fixes,
     };
     for (size_t i = 0; i < sl_rule_count; i++)
-        sl_rule_registry[i]->check(&ctx, &out->findings);
+        if (sl_rule_registry[i]->check)
+            sl_rule_registry[i]->check(&ctx, &out->findings);
 }
 
 /* ---- fix verification ----------------------------------------------------

@@ -14,7 +14,9 @@ typedef struct {
     sl_arena *a;              /* the report's */
     const sl_check_opts *o;
     sl_vec *targets;
+    sl_findings *launch_findings;
     sl_report *r;
+    sl_strmap seen;           /* files collected, so a path named twice counts once */
 } collector;
 
 /* One file being turned into targets: its path and its settings. */
@@ -136,61 +138,100 @@ static void add_yml(collector *c, const source *src)
     sl_vec_push(a, c->targets, t);
 }
 
-static void warn_unknown(collector *c, const sl_launch *l)
+/* A launch that cannot be linted: listed with why; a config file that
+ * does not exist is also an error, at the word that names it. */
+static void launch_unread(collector *c, const sl_launch *l, const char *why, bool missing)
 {
-    for (size_t i = 0; i < l->nunknown; i++) {
-        sl_err w;
-        sl_err_set(&w, l->unknown[i].loc, "unknown variable %s: shardlint does not guess it, "
-                                          "so the word using it is left out",
-                   l->unknown[i].name);
-        report_problem(c->s, c->r, SL_LEVEL_WARNING, &w);
-    }
+    sl_problem *p = sl_alloc(c->a, sizeof *p);
+    p->loc = l->loc;
+    p->message = why;
+    sl_vec_push(c->a, &c->r->launches.unread, p);
+    if (!missing)
+        return;
+    sl_err e;
+    sl_err_set(&e, l->config_src ? l->config_loc : l->entry_loc, "%s", why);
+    report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
 }
 
-static void add_launch(collector *c, const source *src, const sl_launch *l)
+/* Whether a launch's config, with its base configs and the launch's words,
+ * sets mesh_axes. Post-training configs without a base_config (MaxText's
+ * post_train/rl.yml) do not: MaxText then takes the mesh and the rules from
+ * the defaults of its config code, which shardlint does not read. A config
+ * that does not load is left to the lint to report. */
+static bool sets_mesh(collector *c, const char *config, const sl_launch *l)
+{
+    const sl_config_chain *chain;
+    sl_err ignored;
+    if (session_chain(c->s, config, &chain, &ignored) != 0 ||
+        sl_map_get(chain->values, "mesh_axes"))
+        return true;
+    for (size_t i = 0; i < l->nov; i++)
+        if (strcmp(l->ov[i].key, "mesh_axes") == 0)
+            return true;
+    return false;
+}
+
+static void add_launch(collector *c, const source *src, const sl_tree *tree, const sl_launch *l)
 {
     sl_arena *a = c->a;
-    target *t = target_new(c, src, session_intern(c->s, sl_path_display(a, l->config)));
+    const char *why;
+    bool missing;
+    const char *config = sl_maxtext_launch_config(a, tree, l, &why, &missing);
+    if (config && !sets_mesh(c, config, l)) {
+        why = sl_sprintf(a, "neither %s nor a base config of it sets mesh_axes: MaxText takes "
+                            "the mesh and rules from its config code's defaults",
+                         sl_path_display(a, config));
+        config = NULL;
+    }
+    if (!config) {
+        launch_unread(c, l, why, missing);
+        return;
+    }
+    target *t = target_new(c, src, session_intern(c->s, sl_path_display(a, config)));
     if (!t->scenario.devices.count)
         t->scenario.devices = sl_maxtext_launch_devices(a, l->loc.file, l->ov, l->nov);
     char at[1024];
     t->label = sl_sprintf(a, "the launch at %s", sl_loc_str(l->loc, at, sizeof at));
     t->script = l->loc.file;
-    t->launch_at = l->config_loc.file ? l->config_loc : l->loc;
+    t->launch_at = l->config_src ? l->config_loc : l->loc;
     target_overrides(c, t, l->ov, l->nov);
     sl_vec_push(a, c->targets, t);
 }
 
-/* Returns the number of launches with a config. */
+static void check_launch(collector *c, const sl_launch *l)
+{
+    sl_launch_ctx ctx = {c->a, l};
+    for (size_t i = 0; c->launch_findings && i < sl_rule_count; i++)
+        if (sl_rule_registry[i]->check_launch)
+            sl_rule_registry[i]->check_launch(&ctx, c->launch_findings);
+}
+
+/* The script's launches, run from the root of the checkout it is in;
+ * returns how many it has. */
 static size_t add_script(collector *c, const source *src)
 {
     sl_arena *a = c->a;
+    const sl_tree *tree = sl_session_tree(c->s, src->path);
     sl_vec launches = {0};
     char *text;
-    size_t len, n = 0;
+    size_t len;
     sl_err e;
     int rc = session_read(c->s, src->path, SL_SCAN_MAX_FILE, &text, &len, &e);
     if (rc == 0) {
-        /* The search tries many paths: they go with a scratch arena. */
-        sl_arena *tmp = sl_arena_new();
-        const char *root = sl_strdup(a, sl_scan_find_repo_root(tmp, src->path));
-        sl_arena_free(tmp);
-        rc = sl_scan_sh_buf(a, text, len, src->path, root, &launches, &e);
+        rc = sl_scan_sh_buf(a, text, len, src->path, tree ? tree->root : NULL, &launches, &e);
         free(text);
     }
     if (rc != 0) {
         report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
         return 0;
     }
+    c->r->launches.nscripts++;
+    c->r->launches.nlaunches += launches.n;
     for (size_t i = 0; i < launches.n; i++) {
-        const sl_launch *l = launches.items[i];
-        warn_unknown(c, l);
-        if (l->config) {
-            add_launch(c, src, l);
-            n++;
-        }
+        check_launch(c, launches.items[i]);
+        add_launch(c, src, tree, launches.items[i]);
     }
-    return n;
+    return launches.n;
 }
 
 /* Whether a YAML file is one a directory walk lints: a base.yml with
@@ -214,6 +255,12 @@ static const char *yml_skip_reason(collector *c, const char *path)
  * or an entry config (named files say why they were skipped). */
 static void add_file(collector *c, const char *path, bool walking)
 {
+    const char *real = sl_path_real(c->a, path);
+    size_t ignored;
+    if (real && sl_strmap_get(&c->seen, real, &ignored))
+        return;
+    if (real)
+        sl_strmap_put(c->a, &c->seen, real, 0);
     source src = source_of(c, path);
     bool choosy = walking || c->o->entries_only;
     if (choosy && src.set.exclude) {
@@ -246,7 +293,7 @@ static int walk_entry(void *ctx, const sl_walk_entry *e)
                    "cannot read this directory: %s", strerror(e->error));
         report_problem(c->s, c->r, SL_LEVEL_ERROR, &err);
     } else if (S_ISREG(e->st->st_mode)) {
-        add_file(c, session_intern(c->s, e->path), true);
+        add_file(c, session_intern(c->s, sl_path_tidy(c->a, e->path)), true);
     }
     return 0;
 }
@@ -276,9 +323,11 @@ static void add_path(collector *c, const char *path)
     }
 }
 
-void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets, sl_report *r)
+void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets,
+                     sl_findings *launch_findings, sl_report *r)
 {
-    collector c = {s, r->arena, o, targets, r};
+    collector c = {.s = s, .a = r->arena, .o = o, .targets = targets,
+                   .launch_findings = launch_findings, .r = r};
     for (size_t i = 0; i < o->npaths; i++)
-        add_path(&c, session_intern(s, o->paths[i]));
+        add_path(&c, session_intern(s, sl_path_tidy(c.a, o->paths[i])));
 }

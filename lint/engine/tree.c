@@ -88,12 +88,15 @@ static bool find_root(sl_arena *a, const char *dir, const char **root, sl_layout
  * session. */
 static const sl_tree *tree_find(sl_session *s, sl_arena *a, const char *path)
 {
+    /* A file that is not on disk (standard input, an editor's unsaved
+     * buffer) is looked for from its folder. */
     const char *real = sl_path_real(a, path);
-    if (!real)
-        return NULL;
+    const char *dir = !real ? sl_path_real(a, sl_path_dir(a, sl_path_absolute(a, path)))
+                      : sl_is_dir(real) ? real
+                                        : sl_path_dir(a, real);
     const char *root, *package;
     sl_layout layout;
-    if (!find_root(a, sl_is_dir(real) ? real : sl_path_dir(a, real), &root, &layout, &package))
+    if (!dir || !find_root(a, dir, &root, &layout, &package))
         return NULL;
     sl_tree *t = session_tree_cached(s, root);
     if (t->root)

@@ -1,85 +1,61 @@
-/* Launch scripts: splits a shell script into simple commands the way a POSIX
- * shell would (quotes, backslash continuations, comments, ${VAR:-default}),
- * keeps the plain assignments it meets, and turns each MaxText launch into
- * its config, overrides and implied device count. Nothing is run: command
- * substitutions and variables the script does not set stay unknown. */
+/* Launch scripts as shell commands: splits a script into simple commands the
+ * way a POSIX shell would (quotes, backslash continuations, comments,
+ * ${VAR:-default}), keeps the assignments it meets and the folder it runs
+ * in, and hands every command to scan_launch.c. A command kept in a variable
+ * and run later ($CMD, eval, bash -c, --command) is read again from the
+ * variable's text, whose every byte remembers where the script wrote it.
+ * Nothing is run: command substitutions and variables the script does not
+ * set stay unknown, and are reported with the word they spoil. */
 #include "shardlint/scan.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "scan_internal.h"
+#include "scan_sh_internal.h"
 
-static scan_re re_python = {"^python(?:[23](?:\\.[0-9]+)?)?$", 0, NULL};
-static scan_re re_module = {
-    "^(?:(?:maxtext|MaxText)(?:\\.\\w+)*\\.(?:train|train_compile|decode)"
-    "|maxtext\\.trainers\\.(?:pre_train|post_train)(?:\\.\\w+)+)$",
-    0, NULL};
-/* A module whose last part is a variable (pre_train.$EXECUTABLE). */
-static scan_re re_module_prefix = {"^(?:maxtext\\.trainers\\.|MaxText\\.)", 0, NULL};
-static scan_re re_script = {
-    "(?:^|/)(?:train|train_compile|decode|train_sft|train_rl|train_distill|grpo_trainer)\\.py$",
-    0, NULL};
-static scan_re re_key = {"^[A-Za-z_][A-Za-z0-9_]*=", 0, NULL};
+static scan_re re_assign = {"^[A-Za-z_][A-Za-z0-9_]*\\+?=", 0, NULL};
+static scan_re re_shell = {"^(?:ba|da|z)?sh$", 0, NULL};
 
 
-/* ---- a growable string --------------------------------------------------- */
+/* ---- text that remembers where it was written ------------------------------ */
 
-typedef struct {
-    char *s;
-    size_t n, cap;
-} sbuf;
-
-static void sb_putn(sbuf *b, const char *s, size_t n)
+static bool sb_grow(sbuf *b, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *ns = realloc(b->s, cap);
-        if (!ns)
-            return; /* text is dropped, the scan goes on */
+    if (b->n + n + 1 <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->n + n + 1)
+        cap *= 2;
+    char *ns = realloc(b->s, cap);
+    if (ns)
         b->s = ns;
-        b->cap = cap;
-    }
+    sh_pos *na = ns ? realloc(b->at, cap * sizeof *na) : NULL;
+    if (!na)
+        return false; /* the text is dropped, the scan goes on */
+    b->at = na;
+    b->cap = cap;
+    return true;
+}
+
+/* n bytes of s; at gives each byte's position, or NULL to put all at `one`. */
+static void sb_put(sbuf *b, const char *s, size_t n, const sh_pos *at, sh_pos one)
+{
+    if (!n || !sb_grow(b, n))
+        return;
     memcpy(b->s + b->n, s, n);
+    for (size_t i = 0; i < n; i++)
+        b->at[b->n + i] = at ? at[i] : one;
     b->n += n;
     b->s[b->n] = '\0';
 }
 
-static void sb_putc(sbuf *b, char c)
+static void sb_free(sbuf *b)
 {
-    sb_putn(b, &c, 1);
+    free(b->s);
+    free(b->at);
+    *b = (sbuf){0};
 }
-
-/* ---- scanner state -------------------------------------------------------- */
-
-typedef struct {
-    const char *name;
-    const char *value;   /* NULL: assigned from something unknown */
-} sh_var;
-
-typedef struct {
-    sbuf text;           /* resolved; unknown expansions kept as written */
-    const char *src;     /* the word as written */
-    size_t srcn;
-    sl_loc loc;
-    bool unresolved;
-    sl_vec unknown;      /* sl_sh_unknown * */
-} sh_word;
-
-typedef struct {
-    sl_arena *a;
-    const char *display;
-    const char *root;
-    const char *p, *end, *bol;
-    int line;
-    sl_vec vars;         /* sh_var *, latest last */
-    sl_vec *launches;
-    const char *heredoc; /* delimiter awaited after this line, or NULL */
-    bool heredoc_tabs;
-} sh_scan;
 
 static bool at_end(const sh_scan *sc)
 {
@@ -102,9 +78,38 @@ static void adv(sh_scan *sc)
     sc->p++;
 }
 
+static sh_pos pos_here(const sh_scan *sc)
+{
+    if (sc->map && sc->p < sc->end)
+        return sc->map[sc->p - sc->base];
+    if (sc->map) /* the end of a variable's text: just past its last byte */
+        return (sh_pos){sc->map[sc->end - sc->base - 1].line,
+                        sc->map[sc->end - sc->base - 1].col + 1};
+    return (sh_pos){sc->line, (int)(sc->p - sc->bol) + 1};
+}
+
+static sl_loc loc_of(const sh_scan *sc, sh_pos p)
+{
+    return (sl_loc){.file = sc->display, .line = p.line, .col = p.col};
+}
+
 static sl_loc here(const sh_scan *sc)
 {
-    return (sl_loc){.file = sc->display, .line = sc->line, .col = (int)(sc->p - sc->bol) + 1};
+    return loc_of(sc, pos_here(sc));
+}
+
+/* Copies the source from `from` to the cursor, each byte at its place. */
+static void put_written(const sh_scan *sc, sbuf *b, const char *from, sh_pos start)
+{
+    if (sc->map) {
+        sb_put(b, from, (size_t)(sc->p - from), sc->map + (from - sc->base), start);
+        return;
+    }
+    sh_pos pos = start;
+    for (const char *s = from; s < sc->p; s++) {
+        sb_put(b, s, 1, NULL, pos);
+        pos = *s == '\n' ? (sh_pos){pos.line + 1, 1} : (sh_pos){pos.line, pos.col + 1};
+    }
 }
 
 static bool is_name_start(char c)
@@ -119,30 +124,57 @@ static bool is_name_char(char c)
 
 static const sh_var *lookup(const sh_scan *sc, const char *name)
 {
-    for (size_t i = sc->vars.n; i-- > 0;) {
-        const sh_var *v = sc->vars.items[i];
+    for (size_t i = sc->vars->n; i-- > 0;) {
+        const sh_var *v = sc->vars->items[i];
         if (strcmp(v->name, name) == 0)
             return v;
     }
     return NULL;
 }
 
-static void set_var(sh_scan *sc, const char *name, const char *value)
+static void set_var(sh_scan *sc, const char *name, const sbuf *value,
+                    const sl_sh_unknown *cause)
 {
     sh_var *v = sl_alloc(sc->a, sizeof *v);
     v->name = name;
-    v->value = value;
-    sl_vec_push(sc->a, &sc->vars, v);
+    v->cause = cause;
+    if (value) {
+        v->value = sl_strndup(sc->a, value->s ? value->s : "", value->n);
+        sh_pos *at = sl_alloc(sc->a, (value->n + 1) * sizeof *at);
+        if (value->n)
+            memcpy(at, value->at, value->n * sizeof *at);
+        v->at = at;
+        v->len = value->n;
+    }
+    sl_vec_push(sc->a, sc->vars, v);
 }
 
-static void unknown(sh_scan *sc, sh_word *w, const char *name, sl_loc at, const char *from)
+/* A variable the script sets when it runs (a `for` or `read`): set, to
+ * something unknown. */
+static void set_runtime(sh_scan *sc, const char *name, sl_loc at, const char *how)
 {
     sl_sh_unknown *u = sl_alloc(sc->a, sizeof *u);
-    u->name = name;
-    u->loc = at;
+    *u = (sl_sh_unknown){.kind = SL_SH_RUNTIME, .name = how, .loc = at};
+    sbuf empty = {0};
+    set_var(sc, name, &empty, u);
+}
+
+static sl_sh_unknown *record(sh_scan *sc, sh_word *w, sl_sh_unknown_kind kind,
+                             const char *name, sl_loc at)
+{
+    sl_sh_unknown *u = sl_alloc(sc->a, sizeof *u);
+    *u = (sl_sh_unknown){.kind = kind, .name = name, .loc = at};
     sl_vec_push(sc->a, &w->unknown, u);
     w->unresolved = true;
-    sb_putn(&w->text, from, (size_t)(sc->p - from));
+    return u;
+}
+
+/* An unknown use: recorded, and the text kept as written. */
+static void unknown(sh_scan *sc, sh_word *w, sl_sh_unknown_kind kind, const char *name,
+                    sh_pos start, const char *from)
+{
+    record(sc, w, kind, name, loc_of(sc, start));
+    put_written(sc, &w->text, from, start);
 }
 
 /* ---- words ------------------------------------------------------------------ */
@@ -192,52 +224,68 @@ static void skip_braces(sh_scan *sc)
 
 static void merge(sh_scan *sc, sh_word *into, sh_word *from)
 {
-    if (from->text.n)
-        sb_putn(&into->text, from->text.s, from->text.n);
+    sb_put(&into->text, from->text.s, from->text.n, from->text.at, (sh_pos){0});
     for (size_t i = 0; i < from->unknown.n; i++)
         sl_vec_push(sc->a, &into->unknown, from->unknown.items[i]);
     into->unresolved |= from->unresolved;
 }
 
-/* `$NAME` or `${NAME}`: its value, $PWD the repository root. */
-static void use_var(sh_scan *sc, sh_word *w, const char *name, sl_loc at, const char *from)
+/* A use of a variable whose value depends on something unknown: reported at
+ * the use, naming the cause. The value goes on into the word all the same,
+ * the unknown parts in it as written: a command run from the word reads
+ * them again where they were written. */
+static void unknown_via(sh_scan *sc, sh_word *w, const sh_var *v, sh_pos start)
+{
+    sl_sh_unknown *u = record(sc, w, v->cause->kind, v->cause->name, loc_of(sc, start));
+    u->via = v->name;
+    u->cause_loc = v->cause->loc;
+    sb_put(&w->text, v->value, v->len, v->at, start);
+}
+
+/* `$NAME` or `${NAME}`: its value, $PWD the working directory. */
+static void use_var(sh_scan *sc, sh_word *w, const char *name, sh_pos start, const char *from)
 {
     const sh_var *v = lookup(sc, name);
-    if (v && v->value)
-        sb_putn(&w->text, v->value, strlen(v->value));
-    else if (!v && strcmp(name, "PWD") == 0 && sc->root)
-        sb_putn(&w->text, sc->root, strlen(sc->root));
+    if (v && v->value && v->cause)
+        unknown_via(sc, w, v, start);
+    else if (v && v->value)
+        sb_put(&w->text, v->value, v->len, v->at, start);
+    else if (!v && strcmp(name, "PWD") == 0 && sc->cwd)
+        sb_put(&w->text, sc->cwd, strlen(sc->cwd), NULL, start);
     else
-        unknown(sc, w, name, at, from);
+        unknown(sc, w, SL_SH_UNSET, name, start, from);
 }
 
 /* ${NAME<op>word} for the ops - := = :+ +, after the op. */
 static void expand_default(sh_scan *sc, sh_word *w, const char *name, bool colon, char op,
-                           sl_loc at, const char *from, int depth)
+                           sh_pos start, const char *from, int depth)
 {
     sh_word alt = {0};
     parse_part(sc, &alt, CTX_BRACE, depth + 1);
     adv(sc); /* the closing brace */
     const sh_var *v = lookup(sc, name);
-    bool pwd = !v && strcmp(name, "PWD") == 0 && sc->root;
-    const char *value = pwd ? sc->root : v ? v->value : NULL;
+    bool pwd = !v && strcmp(name, "PWD") == 0 && sc->cwd;
+    const char *value = pwd ? sc->cwd : v ? v->value : NULL;
     bool set = pwd || v;
-    if (set && !value) {
-        unknown(sc, w, name, at, from);
+    if (v && v->cause) {
+        unknown_via(sc, w, v, start);
+    } else if (set && !value) {
+        /* unset by the script: neither its value nor a guess */
+        unknown(sc, w, SL_SH_UNSET, name, start, from);
     } else if (op == '+') {
         if (set && (!colon || *value))
             merge(sc, w, &alt);
     } else if (set && (!colon || *value)) {
-        sb_putn(&w->text, value, strlen(value));
+        sb_put(&w->text, value, pwd ? strlen(value) : v->len, pwd ? NULL : v->at, start);
     } else {
         merge(sc, w, &alt);
         if (op == '=' && !alt.unresolved)
-            set_var(sc, name, sl_strndup(sc->a, alt.text.s ? alt.text.s : "", alt.text.n));
+            set_var(sc, name, &alt.text, NULL);
     }
-    free(alt.text.s);
+    sb_free(&alt.text);
 }
 
-static void expand_braced(sh_scan *sc, sh_word *w, sl_loc at, const char *from, int depth)
+static void expand_braced(sh_scan *sc, sh_word *w, sh_pos start, const char *from, int depth)
 {
     adv(sc); /* '{' */
     const char *name_start = sc->p;
@@ -246,48 +294,52 @@ static void expand_braced(sh_scan *sc, sh_word *w, sl_loc at, const char *from, 
     const char *name = sl_strndup(sc->a, name_start, (size_t)(sc->p - name_start));
     bool colon = peek(sc, 0) == ':' && strchr("-=+", peek(sc, 1));
     char op = peek(sc, colon ? 1 : 0);
-    if (*name && op == '}' && !colon) {
+    bool positional = *name >= '0' && *name <= '9';
+    if (*name && !positional && op == '}' && !colon) {
         adv(sc);
-        use_var(sc, w, name, at, from);
-    } else if (*name && strchr("-=+", op) && op && depth < SL_SH_MAX_EXPANSION_DEPTH) {
+        use_var(sc, w, name, start, from);
+    } else if (*name && !positional && op && strchr("-=+", op) &&
+               depth < SL_SH_MAX_EXPANSION_DEPTH) {
         adv(sc);
         if (colon)
             adv(sc);
-        expand_default(sc, w, name, colon, op, at, from, depth);
+        expand_default(sc, w, name, colon, op, start, from, depth);
     } else {
         /* ${#X}, ${X%y}, ${X/a/b}, ${1}: forms not evaluated here. */
         skip_braces(sc);
-        unknown(sc, w, *name ? name : sl_strndup(sc->a, from, (size_t)(sc->p - from)), at, from);
+        const char *text = sl_strndup(sc->a, from, (size_t)(sc->p - from));
+        unknown(sc, w, positional ? SL_SH_POSITIONAL : SL_SH_EXPANSION, text, start, from);
     }
 }
 
 static void expand(sh_scan *sc, sh_word *w, int depth)
 {
-    sl_loc at = here(sc);
+    sh_pos start = pos_here(sc);
     const char *from = sc->p;
     adv(sc); /* '$' */
     char c = peek(sc, 0);
     if (c == '(') {
         skip_parens(sc);
-        unknown(sc, w, sl_strndup(sc->a, from, (size_t)(sc->p - from)), at, from);
+        unknown(sc, w, SL_SH_SUBSTITUTION, sl_strndup(sc->a, from, (size_t)(sc->p - from)),
+                start, from);
     } else if (c == '{') {
-        expand_braced(sc, w, at, from, depth);
+        expand_braced(sc, w, start, from, depth);
     } else if (is_name_start(c)) {
         const char *s = sc->p;
         while (!at_end(sc) && is_name_char(*sc->p))
             adv(sc);
-        use_var(sc, w, sl_strndup(sc->a, s, (size_t)(sc->p - s)), at, from);
+        use_var(sc, w, sl_strndup(sc->a, s, (size_t)(sc->p - s)), start, from);
     } else if (c && strchr("0123456789@*#?$!-", c)) {
         adv(sc);
-        unknown(sc, w, sl_strndup(sc->a, from, 2), at, from);
+        unknown(sc, w, SL_SH_POSITIONAL, sl_strndup(sc->a, from, 2), start, from);
     } else {
-        sb_putc(&w->text, '$');
+        sb_put(&w->text, "$", 1, NULL, start);
     }
 }
 
 static void backquote(sh_scan *sc, sh_word *w)
 {
-    sl_loc at = here(sc);
+    sh_pos start = pos_here(sc);
     const char *from = sc->p;
     adv(sc);
     while (!at_end(sc) && *sc->p != '`') {
@@ -296,7 +348,8 @@ static void backquote(sh_scan *sc, sh_word *w)
         adv(sc);
     }
     adv(sc);
-    unknown(sc, w, sl_strndup(sc->a, from, (size_t)(sc->p - from)), at, from);
+    unknown(sc, w, SL_SH_SUBSTITUTION, sl_strndup(sc->a, from, (size_t)(sc->p - from)), start,
+            from);
 }
 
 static bool word_ends(char c)
@@ -308,14 +361,23 @@ static void single_quoted(sh_scan *sc, sh_word *w)
 {
     adv(sc);
     const char *s = sc->p;
+    sh_pos start = pos_here(sc);
     while (!at_end(sc) && *sc->p != '\'')
         adv(sc);
-    sb_putn(&w->text, s, (size_t)(sc->p - s));
+    put_written(sc, &w->text, s, start);
+    adv(sc);
+}
+
+/* One character taken literally. */
+static void literal(sh_scan *sc, sh_word *w)
+{
+    sb_put(&w->text, sc->p, 1, NULL, pos_here(sc));
     adv(sc);
 }
 
 static void parse_part(sh_scan *sc, sh_word *w, sh_ctx ctx, int depth)
 {
+    const char *start = sc->p;
     while (!at_end(sc)) {
         char c = *sc->p;
         if (ctx == CTX_WORD && word_ends(c))
@@ -323,16 +385,17 @@ static void parse_part(sh_scan *sc, sh_word *w, sh_ctx ctx, int depth)
         if ((ctx == CTX_DQUOTE && c == '"') || (ctx == CTX_BRACE && c == '}'))
             return;
         if (c == '\\') {
-            char n = peek(sc, 1);
+            sh_pos at = pos_here(sc);
             adv(sc);
-            if (n == '\n') {
+            char n = peek(sc, 0);
+            if (!n)
+                continue;
+            if (n == '\n')
                 adv(sc); /* a continuation: the word goes on */
-            } else if (ctx != CTX_DQUOTE || (n && strchr("$`\"\\", n))) {
-                sb_putc(&w->text, n);
-                adv(sc);
-            } else {
-                sb_putc(&w->text, '\\');
-            }
+            else if (ctx != CTX_DQUOTE || strchr("$`\"\\", n))
+                literal(sc, w);
+            else
+                sb_put(&w->text, "\\", 1, NULL, at);
         } else if (c == '\'' && ctx != CTX_DQUOTE) {
             single_quoted(sc, w);
         } else if (c == '"' && ctx != CTX_DQUOTE) {
@@ -340,12 +403,13 @@ static void parse_part(sh_scan *sc, sh_word *w, sh_ctx ctx, int depth)
             parse_part(sc, w, CTX_DQUOTE, depth);
             adv(sc);
         } else if (c == '$') {
+            bool first = ctx == CTX_WORD && sc->p == start && depth == 0;
             expand(sc, w, depth);
+            w->whole = first && (at_end(sc) || word_ends(*sc->p));
         } else if (c == '`') {
             backquote(sc, w);
         } else {
-            sb_putc(&w->text, c);
-            adv(sc);
+            literal(sc, w);
         }
     }
 }
@@ -372,6 +436,11 @@ static void skip_heredoc(sh_scan *sc)
     sc->heredoc = NULL;
 }
 
+static void free_word(sh_word *w)
+{
+    sb_free(&w->text);
+}
+
 static sh_word *read_word(sh_scan *sc)
 {
     sh_word *w = sl_alloc(sc->a, sizeof *w);
@@ -395,11 +464,39 @@ static void redirection(sh_scan *sc)
         return;
     sh_word *target = read_word(sc);
     if (heredoc && target->text.s) {
-        sc->heredoc_tabs = target->src > sc->bol && target->src[-1] == '-';
+        sc->heredoc_tabs = target->src > sc->base && target->src[-1] == '-';
         sc->heredoc = sl_strndup(sc->a, target->text.s, target->text.n);
     }
-    free(target->text.s);
+    free_word(target);
 }
+
+const char *sh_word_text(const sh_word *w)
+{
+    return w->text.s ? w->text.s : "";
+}
+
+static bool has_blank(const sh_word *w)
+{
+    return w->text.n && strpbrk(sh_word_text(w), " \t\n") != NULL;
+}
+
+/* A scanner over text that a variable held, each byte at the place the
+ * script wrote it. The text is copied to the arena: words read from it
+ * outlive the buffer it came from. */
+static sh_scan child(const sh_scan *sc, const sbuf *text)
+{
+    sh_pos *at = sl_alloc(sc->a, (text->n + 1) * sizeof *at);
+    memcpy(at, text->at, text->n * sizeof *at);
+    sh_scan c = *sc;
+    c.base = c.p = c.bol = sl_strndup(sc->a, text->s, text->n);
+    c.end = c.base + text->n;
+    c.map = at;
+    c.depth = sc->depth + 1;
+    c.heredoc = NULL;
+    return c;
+}
+
+static void split_fields(sh_scan *sc, sh_word *w, sl_vec *into);
 
 /* The words of the next simple command into *words; false at the end. */
 static bool read_command(sh_scan *sc, sl_vec *words)
@@ -432,154 +529,72 @@ static bool read_command(sh_scan *sc, sl_vec *words)
             /* `2>file`: the digits were a file descriptor, not a word. */
             if (!at_end(sc) && (*sc->p == '<' || *sc->p == '>') &&
                 strspn(w->src, "0123456789") == w->srcn) {
-                free(w->text.s);
+                free_word(w);
                 continue;
             }
-            sl_vec_push(sc->a, words, w);
+            /* `$ARGS` with blanks in its value is several words, except where
+             * it is the command: that is run whole (see command). */
+            if (w->whole && words->n && has_blank(w))
+                split_fields(sc, w, words);
+            else
+                sl_vec_push(sc->a, words, w);
         }
     }
     return words->n > 0;
 }
 
-static const char *word_text(const sh_word *w)
+/* The fields of a whole-expansion word, read again as words. */
+static void split_fields(sh_scan *sc, sh_word *w, sl_vec *into)
 {
-    return w->text.s ? w->text.s : "";
+    if (sc->depth >= SL_SH_MAX_EXPANSION_DEPTH) {
+        sl_vec_push(sc->a, into, w);
+        return;
+    }
+    sh_scan c = child(sc, &w->text);
+    free_word(w);
+    while (!at_end(&c)) {
+        if (word_ends(*c.p)) {
+            adv(&c);
+            continue;
+        }
+        sh_word *f = read_word(&c);
+        f->whole = false;
+        sl_vec_push(sc->a, into, f);
+    }
 }
 
-static bool word_is(const sh_word *w, const char *s)
+bool sh_word_is(const sh_word *w, const char *s)
 {
-    return !w->unresolved && strcmp(word_text(w), s) == 0;
+    return !w->unresolved && strcmp(sh_word_text(w), s) == 0;
 }
 
 static bool is_assignment(const sh_word *w)
 {
-    return scan_re_match(&re_key, w->src, w->srcn, NULL, 0);
+    return scan_re_match(&re_assign, w->src, w->srcn, NULL, 0);
 }
 
-static void assign(sh_scan *sc, const sh_word *w)
+/* NAME=value or NAME+=value; the value keeps where it was written and the
+ * first unknown it uses. */
+static void assign(sh_scan *sc, sh_word *w)
 {
     const char *eq = memchr(w->src, '=', w->srcn);
-    const char *name = sl_strndup(sc->a, w->src, (size_t)(eq - w->src));
-    const char *t = word_text(w);
-    const char *value = strchr(t, '=');
-    set_var(sc, name, w->unresolved || !value ? NULL : sl_strdup(sc->a, value + 1));
-}
-
-/* ---- launches -------------------------------------------------------------- */
-
-static const char *normalize_path(sh_scan *sc, const char *p)
-{
-    sbuf b = {0};
-    if (p[0] != '/' && sc->root) {
-        sb_putn(&b, sc->root, strlen(sc->root));
-        sb_putc(&b, '/');
+    bool append = eq[-1] == '+';
+    const char *name = sl_strndup(sc->a, w->src, (size_t)(eq - w->src) - append);
+    const char *t = sh_word_text(w);
+    const char *v = strchr(t, '=');
+    sbuf value = {0};
+    const sl_sh_unknown *cause = w->unknown.n ? w->unknown.items[0] : NULL;
+    const sh_var *old = append ? lookup(sc, name) : NULL;
+    if (old && old->value) {
+        sb_put(&value, old->value, old->len, old->at, (sh_pos){0});
+        cause = cause ? cause : old->cause;
     }
-    for (const char *s = p; *s; s++) {
-        if (*s == '/' && b.n && b.s[b.n - 1] == '/')
-            continue;
-        if (*s == '.' && s[1] == '/' && b.n && b.s[b.n - 1] == '/') {
-            s++;
-            continue;
-        }
-        sb_putc(&b, *s);
+    if (v) {
+        size_t off = (size_t)(v + 1 - t);
+        sb_put(&value, v + 1, w->text.n - off, w->text.at + off, (sh_pos){0});
     }
-    const char *out = sl_strdup(sc->a, b.s ? b.s : "");
-    free(b.s);
-    return out;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static bool is_entry(const sh_word *w, bool module)
-{
-    const char *t = word_text(w);
-    if (!module)
-        return scan_re_match(&re_script, t, strlen(t), NULL, 0);
-    return scan_re_match(&re_module, t, strlen(t), NULL, 0) ||
-           (w->unresolved && scan_re_match(&re_module_prefix, t, strlen(t), NULL, 0));
-}
-
-/* Index of the entry-point word of a launch in words[from..n), or -1;
- * *python gets the index of the python word before it. */
-static long find_entry(sl_vec *words, size_t from, size_t *python)
-{
-    for (size_t i = from; i < words->n; i++) {
-        const char *t = word_text(words->items[i]);
-        const char *base = strrchr(t, '/');
-        base = base ? base + 1 : t;
-        if (!scan_re_match(&re_python, base, strlen(base), NULL, 0))
-            continue;
-        size_t j = i + 1;
-        while (j < words->n && word_text(words->items[j])[0] == '-' &&
-               !word_is(words->items[j], "-m"))
-            j++;
-        bool module = j < words->n && word_is(words->items[j], "-m");
-        if (module)
-            j++;
-        if (j < words->n && is_entry(words->items[j], module)) {
-            *python = i;
-            return (long)j;
-        }
-    }
-    return -1;
-}
-
-static void add_unknowns(sh_scan *sc, sl_vec *into, const sh_word *w)
-{
-    for (size_t i = 0; i < w->unknown.n; i++)
-        sl_vec_push(sc->a, into, w->unknown.items[i]);
-}
-
-static void make_launch(sh_scan *sc, sl_vec *words, size_t entry, const sh_word *python)
-{
-    sl_launch *l = sl_alloc(sc->a, sizeof *l);
-    const sh_word *e = words->items[entry];
-    l->loc = python->loc;
-    l->entry_point = sl_strdup(sc->a, word_text(e));
-    sl_vec unknowns = {0}, ov = {0}, unres = {0};
-    add_unknowns(sc, &unknowns, e);
-    size_t i = entry + 1;
-    if (i < words->n) {
-        const sh_word *c = words->items[i];
-        const char *t = word_text(c);
-        if (ends_with(t, ".yml") || ends_with(t, ".yaml")) {
-            l->config_src = sl_strndup(sc->a, c->src, c->srcn);
-            l->config_loc = c->loc;
-            l->config = c->unresolved ? NULL : normalize_path(sc, t);
-            add_unknowns(sc, &unknowns, c);
-            i++;
-        }
-    }
-    for (; i < words->n; i++) {
-        const sh_word *w = words->items[i];
-        const char *t = word_text(w);
-        if (!scan_re_match(&re_key, t, strlen(t), NULL, 0))
-            continue;
-        sl_override *o = sl_alloc(sc->a, sizeof *o);
-        const char *eq = strchr(t, '=');
-        o->key = sl_strndup(sc->a, t, (size_t)(eq - t));
-        o->text = sl_strdup(sc->a, eq + 1);
-        o->loc = w->loc;
-        sl_vec_push(sc->a, w->unresolved ? &unres : &ov, o);
-        add_unknowns(sc, &unknowns, w);
-    }
-    l->ov = sl_alloc(sc->a, (ov.n + 1) * sizeof *l->ov);
-    for (size_t k = 0; k < ov.n; k++)
-        l->ov[k] = *(sl_override *)ov.items[k];
-    l->nov = ov.n;
-    l->unresolved = sl_alloc(sc->a, (unres.n + 1) * sizeof *l->unresolved);
-    for (size_t k = 0; k < unres.n; k++)
-        l->unresolved[k] = *(sl_override *)unres.items[k];
-    l->nunresolved = unres.n;
-    l->unknown = sl_alloc(sc->a, (unknowns.n + 1) * sizeof *l->unknown);
-    for (size_t k = 0; k < unknowns.n; k++)
-        l->unknown[k] = *(sl_sh_unknown *)unknowns.items[k];
-    l->nunknown = unknowns.n;
-    sl_vec_push(sc->a, sc->launches, l);
+    set_var(sc, name, &value, cause);
+    sb_free(&value);
 }
 
 static bool is_reserved(const sh_word *w)
@@ -587,9 +602,118 @@ static bool is_reserved(const sh_word *w)
     static const char *const rw[] = {"if",    "then", "else", "elif", "fi", "do", "done",
                                      "while", "until", "!",   "{",    "}",  "time", NULL};
     for (int i = 0; rw[i]; i++)
-        if (word_is(w, rw[i]))
+        if (sh_word_is(w, rw[i]))
             return true;
     return false;
+}
+
+static void run_text(sh_scan *sc, const sbuf *text, sl_vec *tail);
+
+/* words[from..to) joined by blanks, as eval joins its arguments; each blank
+ * sits where the next word starts. */
+static void join_words(sl_vec *words, size_t from, size_t to, sbuf *out)
+{
+    for (size_t k = from; k < to && k < words->n; k++) {
+        const sh_word *w = words->items[k];
+        sh_pos at = {w->loc.line, w->loc.col};
+        if (k > from)
+            sb_put(out, " ", 1, NULL, at);
+        sb_put(out, w->text.s, w->text.n, w->text.at, at);
+    }
+}
+
+/* `cd DIR` (or pushd, popd): the working directory moves, or becomes
+ * unknown when DIR is not a folder here. */
+static void change_dir(sh_scan *sc, const sh_word *cmd, const sh_word *dir)
+{
+    const char *t = dir ? sh_word_text(dir) : NULL;
+    const char *to = !dir || dir->unresolved || strcmp(t, "-") == 0 ? NULL
+                     : t[0] == '/'                  ? sl_path_tidy(sc->a, t)
+                     : sc->cwd                      ? sl_path_join(sc->a, sc->cwd, t)
+                                                    : NULL;
+    if (to && sl_is_dir(to)) {
+        sc->cwd = to;
+        return;
+    }
+    sc->cwd = NULL;
+    sc->cd = dir ? sl_strndup(sc->a, dir->src, dir->srcn) : sl_strdup(sc->a, sh_word_text(cmd));
+    sc->cd_loc = cmd->loc;
+}
+
+/* The string a command runs as a shell command, into *text: eval's
+ * arguments, bash -c's string, or a `--command` option's (xpk, gcloud ssh:
+ * run on the job's hosts). */
+static void nested_text(sl_vec *words, size_t i, sbuf *text)
+{
+    const sh_word *cmd = words->items[i];
+    const char *base = sl_path_base(sh_word_text(cmd));
+    if (sh_word_is(cmd, "eval")) {
+        join_words(words, i + 1, words->n, text);
+    } else if (!cmd->unresolved && scan_re_match(&re_shell, base, strlen(base), NULL, 0)) {
+        size_t k = i + 1;
+        while (k < words->n && sh_word_text(words->items[k])[0] == '-' &&
+               !strchr(sh_word_text(words->items[k]), 'c'))
+            k++;
+        if (k < words->n && sh_word_text(words->items[k])[0] == '-')
+            join_words(words, k + 1, k + 2, text);
+    } else {
+        for (size_t k = i; k < words->n && !text->n; k++) {
+            const sh_word *w = words->items[k];
+            const char *t = sh_word_text(w);
+            if (strcmp(t, "--command") == 0)
+                join_words(words, k + 1, k + 2, text);
+            else if (strncmp(t, "--command=", 10) == 0)
+                sb_put(text, t + 10, w->text.n - 10, w->text.at + 10, (sh_pos){0});
+        }
+    }
+}
+
+/* `for NAME in`, `read NAME...`: names the script sets when it runs. */
+static bool sets_at_runtime(sh_scan *sc, sl_vec *words, size_t i)
+{
+    const sh_word *cmd = words->items[i];
+    bool loop = sh_word_is(cmd, "for") || sh_word_is(cmd, "select");
+    if (!loop && !sh_word_is(cmd, "read"))
+        return false;
+    const char *how = sl_strdup(sc->a, sh_word_text(cmd));
+    for (size_t k = i + 1; k < words->n; k++) {
+        const char *t = sh_word_text(words->items[k]);
+        if (t[0] == '-' || !is_name_start(t[0]))
+            continue;
+        if (loop && k > i + 1)
+            break;
+        set_runtime(sc, sl_strdup(sc->a, t), cmd->loc, how);
+    }
+    return true;
+}
+
+static bool declares(const sh_word *w)
+{
+    return sh_word_is(w, "export") || sh_word_is(w, "local") || sh_word_is(w, "readonly") ||
+           sh_word_is(w, "declare") || sh_word_is(w, "typeset");
+}
+
+/* Builtins that change what later commands see: declarations, unset, cd,
+ * and names set at run time. False for any other command. */
+static bool builtin(sh_scan *sc, sl_vec *words, size_t i)
+{
+    const sh_word *cmd = words->items[i];
+    if (sets_at_runtime(sc, words, i))
+        return true;
+    if (declares(cmd)) {
+        for (size_t k = i + 1; k < words->n; k++)
+            if (is_assignment(words->items[k]))
+                assign(sc, words->items[k]);
+    } else if (sh_word_is(cmd, "unset")) {
+        for (size_t k = i + 1; k < words->n; k++)
+            set_var(sc, sl_strdup(sc->a, sh_word_text(words->items[k])), NULL, NULL);
+    } else if (sh_word_is(cmd, "cd") || sh_word_is(cmd, "pushd") || sh_word_is(cmd, "popd")) {
+        bool to = i + 1 < words->n && !sh_word_is(cmd, "popd");
+        change_dir(sc, cmd, to ? words->items[i + 1] : NULL);
+    } else {
+        return false;
+    }
+    return true;
 }
 
 static void command(sh_scan *sc, sl_vec *words)
@@ -597,8 +721,7 @@ static void command(sh_scan *sc, sl_vec *words)
     size_t i = 0;
     while (i < words->n && is_reserved(words->items[i]))
         i++;
-    if (i == words->n || word_is(words->items[i], "for") || word_is(words->items[i], "case") ||
-        word_is(words->items[i], "select"))
+    if (i == words->n || sh_word_is(words->items[i], "case"))
         return;
     size_t first = i;
     while (i < words->n && is_assignment(words->items[i]))
@@ -608,89 +731,74 @@ static void command(sh_scan *sc, sl_vec *words)
             assign(sc, words->items[k]);
         return;
     }
-    const sh_word *cmd = words->items[i];
-    if (word_is(cmd, "export") || word_is(cmd, "local") || word_is(cmd, "readonly") ||
-        word_is(cmd, "declare") || word_is(cmd, "typeset")) {
+    sh_word *cmd = words->items[i];
+    if (builtin(sc, words, i))
+        return;
+    if (cmd->whole && has_blank(cmd)) {
+        /* $CMD: the variable's text is the command, the words after it its
+         * last words. */
+        sl_vec tail = {0};
         for (size_t k = i + 1; k < words->n; k++)
-            if (is_assignment(words->items[k]))
-                assign(sc, words->items[k]);
+            sl_vec_push(sc->a, &tail, words->items[k]);
+        run_text(sc, &cmd->text, &tail);
         return;
     }
-    if (word_is(cmd, "unset")) {
-        for (size_t k = i + 1; k < words->n; k++)
-            set_var(sc, sl_strdup(sc->a, word_text(words->items[k])), NULL);
+    if (sh_launch(sc, words, i))
         return;
-    }
-    size_t python;
-    long entry = find_entry(words, i, &python);
-    if (entry >= 0)
-        make_launch(sc, words, (size_t)entry, words->items[python]);
+    sbuf text = {0};
+    nested_text(words, i, &text);
+    run_text(sc, &text, NULL);
+    sb_free(&text);
 }
 
 static void free_words(sl_vec *words)
 {
-    for (size_t i = 0; i < words->n; i++) {
-        sh_word *w = words->items[i];
-        /* Launch strings were copied into the arena; the buffers go. */
-        free(w->text.s);
-        w->text.s = NULL;
+    /* Launch strings were copied into the arena; the buffers go. */
+    for (size_t i = 0; i < words->n; i++)
+        free_word(words->items[i]);
+}
+
+static void scan_commands(sh_scan *sc, sl_vec *tail)
+{
+    sl_vec words;
+    while (read_command(sc, &words)) {
+        if (at_end(sc) && tail)
+            for (size_t k = 0; k < tail->n; k++)
+                sl_vec_push(sc->a, &words, tail->items[k]);
+        command(sc, &words);
+        free_words(&words);
     }
+}
+
+/* Text held by a variable, run as commands; `tail` (words, may be NULL) ends
+ * its last command. */
+static void run_text(sh_scan *sc, const sbuf *text, sl_vec *tail)
+{
+    if (sc->depth >= SL_SH_MAX_EXPANSION_DEPTH || !text->n)
+        return;
+    sh_scan c = child(sc, text);
+    scan_commands(&c, tail);
 }
 
 int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
-                   const char *repo_root, sl_vec *launches, sl_err *err)
+                   const char *cwd, sl_vec *launches, sl_err *err)
 {
-    sh_scan sc = {.a = a, .display = display_path, .root = repo_root, .p = buf,
-                  .end = buf + len, .bol = buf, .line = 1, .launches = launches};
-    sl_vec words;
-    while (read_command(&sc, &words)) {
-        command(&sc, &words);
-        free_words(&words);
-    }
-    free_words(&words);
+    (void)err;
+    sl_vec vars = {0};
+    sh_scan sc = {.a = a, .display = display_path, .base = buf, .p = buf, .end = buf + len,
+                  .bol = buf, .line = 1, .vars = &vars, .launches = launches, .cwd = cwd};
+    scan_commands(&sc, NULL);
     return 0;
 }
 
-int sl_scan_sh_file(sl_arena *a, const char *path, const char *repo_root, sl_vec *launches,
+int sl_scan_sh_file(sl_arena *a, const char *path, const char *cwd, sl_vec *launches,
                     sl_err *err)
 {
     char *buf;
     size_t len;
     if (sl_file_read(path, SL_SCAN_MAX_FILE, (sl_loc){0}, &buf, &len, err) != 0)
         return -1;
-    int rc = sl_scan_sh_buf(a, buf, len, sl_strdup(a, path), repo_root, launches, err);
+    int rc = sl_scan_sh_buf(a, buf, len, sl_strdup(a, path), cwd, launches, err);
     free(buf);
     return rc;
-}
-
-/* The layouts MaxText's configs have had, relative to the checkout. */
-static const char *const config_layouts[] = {
-    "src/maxtext/configs/base.yml",
-    "src/MaxText/configs/base.yml",
-    "MaxText/configs/base.yml",
-};
-
-static bool holds_configs(sl_arena *a, const char *dir)
-{
-    for (size_t i = 0; i < sizeof config_layouts / sizeof config_layouts[0]; i++)
-        if (sl_is_file(sl_path_join(a, dir, config_layouts[i])))
-            return true;
-    return false;
-}
-
-const char *sl_scan_find_repo_root(sl_arena *a, const char *script_path)
-{
-    /* The script need not exist (an editor's unsaved buffer, standard
-     * input): its folder then stands for it. */
-    const char *real = sl_path_real(a, script_path);
-    const char *dir = real ? sl_path_dir(a, real)
-                           : sl_path_real(a, sl_path_dir(a, sl_path_absolute(a, script_path)));
-    while (dir && *dir) {
-        if (holds_configs(a, dir))
-            return dir;
-        if (strcmp(dir, "/") == 0)
-            break;
-        dir = sl_path_dir(a, dir);
-    }
-    return NULL;
 }
