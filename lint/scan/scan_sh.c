@@ -470,11 +470,6 @@ static void redirection(sh_scan *sc)
     free_word(target);
 }
 
-const char *sh_word_text(const sh_word *w)
-{
-    return w->text.s ? w->text.s : "";
-}
-
 static bool has_blank(const sh_word *w)
 {
     return w->text.n && strpbrk(sh_word_text(w), " \t\n") != NULL;
@@ -561,11 +556,6 @@ static void split_fields(sh_scan *sc, sh_word *w, sl_vec *into)
         f->whole = false;
         sl_vec_push(sc->a, into, f);
     }
-}
-
-bool sh_word_is(const sh_word *w, const char *s)
-{
-    return !w->unresolved && strcmp(sh_word_text(w), s) == 0;
 }
 
 static bool is_assignment(const sh_word *w)

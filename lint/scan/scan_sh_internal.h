@@ -4,6 +4,8 @@
 #ifndef SHARDLINT_SCAN_SH_INTERNAL_H
 #define SHARDLINT_SCAN_SH_INTERNAL_H
 
+#include <string.h>
+
 #include "shardlint/scan.h"
 
 /* Where a byte was written in the script. */
@@ -55,8 +57,15 @@ typedef struct {
 
 /* A word's text after expansion ("" for none), and whether it is exactly
  * `s` with nothing unknown in it. */
-const char *sh_word_text(const sh_word *w);
-bool sh_word_is(const sh_word *w, const char *s);
+static inline const char *sh_word_text(const sh_word *w)
+{
+    return w->text.s ? w->text.s : "";
+}
+
+static inline bool sh_word_is(const sh_word *w, const char *s)
+{
+    return !w->unresolved && strcmp(sh_word_text(w), s) == 0;
+}
 
 /* The launch among words[from..n), if there is one: appended to
  * sc->launches. False when the command launches nothing. */
