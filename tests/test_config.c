@@ -243,14 +243,30 @@ Test(config, override_logical_axis_rules_replaces_the_list)
     cr_assert_str_eq(rules_str(), "a=[x] b=[y] c=[] q=x");
 }
 
-Test(config, malformed_rule_is_an_error_at_the_entry)
+/* MaxText reads a rule entry only when it merges and uses the rules, so a
+ * malformed one is a finding (SL007), not an input error: it is left out
+ * and the rest is linted. */
+static void bad_rule_at(const char *file, int line, int col, int word, const char *why)
 {
-    fails_at_file("config/rules/base.yml", W("model_name=bad"), "config/rules/models/bad.yml", 3,
-                  3, "[name, mesh] pair");
-    fails_at_file("config/rules/base.yml", W("model_name=badmesh"),
-                  "config/rules/models/badmesh.yml", 1, 22, "list of axis names");
-    fails_at_word("config/rules/base.yml", W("logical_axis_rules=[[1,x]]"), 2,
-                  "logical name must be a string");
+    cr_assert_eq(C.nbad_rules, 1);
+    const sl_bad_rule *b = &C.bad_rules[0];
+    if (file)
+        cr_assert_str_eq(b->loc.file, fixture(file));
+    cr_assert_eq(b->loc.line, line, "line %d", b->loc.line);
+    cr_assert_eq(b->loc.col, col, "col %d", b->loc.col);
+    cr_assert_eq(b->loc.word, word, "word %d", b->loc.word);
+    cr_assert(strstr(b->why, why), "why: %s", b->why);
+}
+
+Test(config, malformed_rule_is_left_out_and_kept_at_the_entry)
+{
+    load("config/rules/base.yml", W("model_name=bad"));
+    bad_rule_at("config/rules/models/bad.yml", 3, 3, 0, "is not a [name, mesh] pair");
+    cr_assert_str_eq(rules_str(), "a=[x] b=[y] c=[] ok=[x]");
+    load("config/rules/base.yml", W("model_name=badmesh"));
+    bad_rule_at("config/rules/models/badmesh.yml", 1, 22, 0, "not an axis name");
+    load("config/rules/base.yml", W("logical_axis_rules=[[1,x]]"));
+    bad_rule_at(NULL, 0, 0, 2, "the logical name 1 is not a string");
 }
 
 Test(config, custom_mesh_and_rule_replaces_mesh_rules_and_data_sharding)
@@ -263,12 +279,17 @@ Test(config, custom_mesh_and_rule_replaces_mesh_rules_and_data_sharding)
     at(sl_config_get(&C, "mesh_axes"), "config/custom/custom_mesh_and_rule/ep-as-dp.yml", 1);
 }
 
-Test(config, unknown_custom_mesh_and_rule_is_an_error_at_its_value)
+/* MaxText refuses it when it validates the config (SL108 reports it); the
+ * config is built without it. */
+Test(config, unknown_custom_mesh_and_rule_is_kept_at_its_value)
 {
-    fails_at_word("config/custom/base.yml", W("custom_mesh_and_rule=nope"), 2,
-                  "custom_mesh_and_rule 'nope'");
-    load("config/custom/base.yml", NULL);
+    load("config/custom/base.yml", W("custom_mesh_and_rule=nope"));
+    cr_assert_not_null(C.custom_missing);
+    cr_assert_eq(C.custom_missing->loc.word, 2);
+    cr_assert(sl_path_has_suffix(C.custom_dir, "config/custom/custom_mesh_and_rule"));
     cr_assert_str_eq(rules_str(), "activation_batch=[data, fsdp] activation_exp=[expert]");
+    load("config/custom/base.yml", NULL);
+    cr_assert_null(C.custom_missing);
 }
 
 /* A bare file name, run from the entry's own folder: the configs root is

@@ -59,17 +59,35 @@ void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *o
  * first time. */
 bool sl_rule_table_first(const sl_rule_table *t, const char *name, size_t *at);
 
+/* A logical_axis_rules entry MaxText cannot use (not a [name, mesh] pair, a
+ * name that is not a string, a mesh that is not axis names): left out of
+ * the rules and reported by a rule (SL007), not an input error. */
+typedef struct {
+    sl_loc loc;
+    const char *why;
+} sl_bad_rule;
+
 typedef struct {
     const char *entry;        /* the entry config path as given */
     const char *root;         /* configs root: the folder holding base.yml */
     const char *model_file;   /* models/<name>.yml used, or NULL */
     sl_node *values;          /* the merged map (logical_axis_rules left out) */
     const sl_node *base_values; /* the base_config chain alone, before model/overrides */
+    const sl_node *base_file; /* base.yml alone, when the chain ends there; else NULL */
     sl_rule *rules;
     size_t nrules;
     sl_rule_table table;
     sl_node *override_values; /* the overrides as a map, locations = words */
     const sl_node *model_values; /* the model file as loaded, or NULL */
+    const sl_bad_rule *bad_rules; /* entries left out of the rules */
+    size_t nbad_rules;
+    /* custom_mesh_and_rule naming no file of custom_mesh_and_rule/: the value,
+     * the folder looked in and the names it has; the config is built without
+     * it. */
+    const sl_node *custom_missing;
+    const char *custom_dir;
+    const char **custom_names;
+    size_t ncustom_names;
 } sl_config;
 
 /* Where the config stage gets parsed files from: the engine's session keeps
@@ -89,6 +107,7 @@ typedef struct {
     const sl_node *settings;  /* values without logical_axis_rules, merged apart */
     const char **files;       /* the chain's files, entry first */
     size_t nfiles;
+    const sl_node *base_file; /* the configs root's base.yml when the chain ends there */
 } sl_config_chain;
 
 int sl_override_parse(sl_arena *a, const char *word, sl_loc loc, sl_override *out,
@@ -103,6 +122,20 @@ int sl_config_build(sl_arena *a, const sl_config_files *files, const sl_config_c
 /* Both steps, with nothing cached. */
 int sl_config_load(sl_arena *a, const char *entry, const sl_override *ov, size_t nov,
                    sl_config *out, sl_err *err);
+
+/* A name spelt `from` read as `to`: the change a fix for a misspelt config
+ * key or mesh axis makes, linted again before it is offered. */
+typedef struct {
+    const char *from;
+    const char *to;
+} sl_rename;
+
+/* Renames a top-level key of the built config wherever it is set (the
+ * chain, the model file, the overrides), in new maps: parsed files are
+ * shared and stay as they are. */
+void sl_config_rename_key(sl_arena *a, sl_config *c, const sl_rename *r);
+/* Renames a mesh axis in the built config's rules and data_sharding. */
+void sl_config_rename_axis(sl_arena *a, sl_config *c, const sl_rename *r);
 
 /* The first rule for a logical name, NULL when none. */
 const sl_rule *sl_config_rule(const sl_config *c, const char *name);

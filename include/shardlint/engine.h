@@ -39,6 +39,10 @@ typedef struct {
     size_t nsite_locs;
     const sl_spec_patch *patches;
     size_t npatches;
+    const sl_rename *renames;  /* config keys read under another name (a fix's) */
+    size_t nrenames;
+    const sl_rename *axis_renames; /* mesh axes of the rules read under another name */
+    size_t naxis_renames;
     const char *probe;             /* name of a probe scenario, or NULL */
     bool verify_fixes;             /* off inside a fix's own re-lint */
     const sl_tree *tree;           /* the checkout the entry is in, or NULL */

@@ -25,12 +25,17 @@ typedef struct {
 } sl_edit;
 
 /* What a fix changes, for the engine to lint again: overrides added to the
- * scenario, and logical names renamed at catalog sites. */
+ * scenario, logical names renamed at catalog sites or scanned specs, and
+ * misspelt config keys or mesh axes renamed. */
 typedef struct {
     const sl_override *extra;
     size_t nextra;
     const sl_spec_patch *patches;
     size_t npatches;
+    const sl_rename *renames;        /* config keys */
+    size_t nrenames;
+    const sl_rename *axis_renames;   /* mesh axes in the rules and data_sharding */
+    size_t naxis_renames;
 } sl_fix_change;
 
 typedef struct {
@@ -63,6 +68,9 @@ typedef struct {
                                   to its own word ("the rule that takes 'expert'") */
     const char *key;           /* stable identity (for fingerprints, dedup) */
     const char *scenario;      /* e.g. "expert-parallel probe", or NULL */
+    bool stays;                /* the cause is in the tree's files and model code, none
+                                  of it in a launch: reported where it is, once for
+                                  every target that has it, not at each launch */
 } sl_finding;
 
 typedef struct {

@@ -37,6 +37,8 @@
 #define SL_LSP_MAX_HEADER 8192
 /* Tensors listed in one hover. */
 #define SL_LSP_HOVER_TENSORS 24
+/* Names longer than this are not compared for spelling suggestions. */
+#define SL_SPELL_MAX_LEN 256
 
 /* Dims of one tensor spec. */
 #define SL_MAX_DIMS 16

@@ -57,6 +57,8 @@ typedef struct {
     sl_devices devices_from; /* what the count rests on */
     long long unfit;         /* an assumed count the ICI values could not fill, which
                                 `devices` replaced; 0 when the assumption fitted */
+    bool slices_assumed;     /* no --slices, num_slices or compile_topology_num_slices:
+                                one slice is assumed */
 } sl_mesh;
 
 /* Why MaxText would fail to build the mesh at launch. */
@@ -120,6 +122,7 @@ typedef struct {
     const char *logical[SL_MAX_DIMS];
     size_t ndims;
     sl_loc loc;                /* where the spec is written */
+    sl_loc dim_locs[SL_MAX_DIMS]; /* each dim's name in scanned code, when known */
     const char *origin;        /* "catalog", "specs", "source" */
     /* Intent: the dim that must keep `keep_axis`, or keep_dim < 0. */
     int keep_dim;
@@ -133,8 +136,9 @@ typedef struct {
     const struct sl_site *site; /* the catalog site, when it is one */
 } sl_spec;
 
-/* Renames the logical name at one dim of one catalog site: the model-code
- * half of a fix, applied to an in-memory copy. */
+/* Renames the logical name at one dim of one catalog site or scanned spec
+ * (site_id is the spec's name): the model-code half of a fix, applied to an
+ * in-memory copy. */
 typedef struct {
     const char *site_id;
     int dim;
@@ -294,19 +298,59 @@ typedef struct {
     size_t len;
 } sl_tree_file;
 
+/* Where a tree's config keys are defined, which is what MaxText refuses an
+ * unknown key against. */
+typedef enum {
+    SL_KEYS_UNKNOWN,         /* the tree's config code says nothing we know */
+    SL_KEYS_FIELDS,          /* the fields of the pydantic classes in configs/types.py:
+                                every key of the final config must be one */
+    SL_KEYS_CHAIN            /* the older pyconfig: an override or a model-file key
+                                must be a key of the entry's base_config chain */
+} sl_key_source;
+
+/* One field of the tree's config classes, as types.py writes it. */
+typedef struct {
+    const char *name;
+    const char *type;        /* the annotation as written ("None | int"); NULL when it
+                                spans lines */
+    sl_loc loc;
+} sl_tree_field;
+
+/* A closed set of string values a field may take: a `str, Enum` class or a
+ * `Name = Literal[...]` alias of types.py. */
+typedef struct {
+    const char *name;
+    const char **values;
+    size_t nvalues;
+} sl_tree_choice;
+
 typedef struct sl_tree {
     sl_layout layout;
     const char *root;        /* the checkout: the folder holding MaxText/ or src/ */
     const char *package;     /* root/MaxText, root/src/MaxText or root/src/maxtext */
     const char *configs;     /* package/configs */
-    /* pyconfig.py and configs/types.py, whichever the tree has */
+    /* pyconfig.py, configs/types.py and common_types.py, whichever the tree has */
     const sl_tree_file *code;
     size_t ncode;
+    /* The keys its config code defines, read once per tree (text only). */
+    sl_key_source key_source;
+    const sl_tree_field *fields;   /* SL_KEYS_FIELDS: every class's fields */
+    size_t nfields;
+    sl_strmap field_at;            /* name -> index into fields */
+    const sl_tree_choice *choices;
+    size_t nchoices;
 } sl_tree;
 
 /* The file of the tree's config code whose path ends with `tail`
  * ("pyconfig.py", "configs/types.py"), NULL when the tree has none. */
 const sl_tree_file *sl_tree_code(const sl_tree *t, const char *tail);
+/* Whether any file of the tree's config code contains `text`: how a rule
+ * tells that the tree makes a check (false for a NULL tree). */
+bool sl_tree_code_has(const sl_tree *t, const char *text);
+/* The field of the tree's config classes named `key`, NULL when none. */
+const sl_tree_field *sl_tree_field_find(const sl_tree *t, const char *key);
+/* The Enum class or Literal alias named `name`, NULL when none. */
+const sl_tree_choice *sl_tree_choice_find(const sl_tree *t, const char *name);
 
 /* ---- words for findings ------------------------------------------------------ */
 

@@ -24,6 +24,9 @@ typedef struct {
     size_t nspec_errors;
     const sl_site_loc *site_locs;    /* where scanned code writes catalog sites */
     size_t nsite_locs;
+    const sl_spec *specs;            /* the run's own specs (--specs, scanned code), live
+                                        or not */
+    size_t nspecs;
     const sl_tree *tree;             /* the checkout, or NULL for a config outside one */
     bool offer_fixes;                /* off inside a fix's own re-lint */
 } sl_lint_ctx;
@@ -60,6 +63,53 @@ extern const sl_rule_def sl_rule_sl900;
 
 const sl_rule_def *sl_rule_find(const char *id_or_name);
 
+/* ---- shared by rules --------------------------------------------------------- */
+
+/* Whether dim d of t lost every axis to a dim whose rules are identical to
+ * its own: SL005's finding, which SL001 leaves to it. */
+bool sl_identical_dim_rules(const sl_config *c, const sl_resolved *t, size_t d);
+
+/* The one name of names[0..n) closest in spelling to `word` (a few edits
+ * away, fewer for short names), NULL when none is or two are equally
+ * close (rules/rule_util.c). */
+const char *sl_rule_closest(const char *word, const char *const *names, size_t n);
+
+/* Whether the run's tree makes a check: its config code contains
+ * `signature` (text of the check). A config outside a checkout, or in one
+ * whose config code cannot be read, is assumed to make the checks of
+ * MaxText at the commit shardlint follows (SL_MAXTEXT_COMMIT). */
+bool sl_rule_tree_checks(const sl_lint_ctx *ctx, const char *signature);
+/* Whether the checks are assumed rather than read from the tree. */
+bool sl_rule_tree_assumed(const sl_lint_ctx *ctx);
+#define SL_MAXTEXT_COMMIT "e591f30cb"
+
+bool sl_rule_is_yaml(const char *path);
+
+/* A config value as MaxText reads it, or dflt when unset or of another
+ * type: a number (ints, floats, bools), a truth value (Python truthiness),
+ * a string. */
+double sl_rule_num(const sl_config *c, const char *key, double dflt);
+bool sl_rule_truthy(const sl_config *c, const char *key);
+const char *sl_rule_str(const sl_config *c, const char *key, const char *dflt);
+/* Where a key was set, or the fallback when it was not (a default). */
+sl_loc sl_rule_key_loc(const sl_config *c, const char *key, sl_loc fallback);
+
+/* MaxText's model sizes scaled by global_parameter_scale (its
+ * get_individual_scales): "emb_dim", "num_query_heads", "num_kv_heads",
+ * "mlp_dim", "moe_mlp_dim", "num_decoder_layers"; -1 when the base value is
+ * unset or the scale is not a power of two. */
+long long sl_rule_scaled(const sl_config *c, const char *name);
+
+/* How many ways the mesh splits dim d of a spec made of these logical
+ * names (the product of the sizes of its physical axes), and those axes in
+ * words ("'tensor' (4)"); 1 and "" when it is not split. */
+long long sl_rule_dim_shards(const sl_lint_ctx *ctx, const char *const *names, size_t n,
+                             size_t d, const char **axes);
+
+/* The names of the config's mesh_axes, NULL when it has none that read as
+ * a list of names. */
+const char **sl_rule_mesh_axes(const sl_lint_ctx *ctx, size_t *n);
+
 /* ---- MaxText knowledge the engine asks for (rules/maxtext_*.c) ---------- */
 
 /* Devices per slice named by a TPU topology such as "v5p-256", 0 when the
@@ -90,6 +140,12 @@ const char *sl_maxtext_launch_config(sl_arena *a, const sl_tree *t, const sl_lau
  * the site has a peel flag and dim d is the one that must keep the axis. */
 void sl_maxtext_fix_conflict(const sl_lint_ctx *ctx, sl_finding *f, const sl_resolved *t,
                              size_t d, const sl_loss *l, const sl_axis *ax);
+
+/* The config keys of MaxText at SL_MAXTEXT_COMMIT (the fields of its
+ * configs/types.py), sorted: what a config outside a checkout is checked
+ * against (rules/maxtext_keys.c). */
+bool sl_maxtext_key_known(const char *key);
+const char *const *sl_maxtext_keys(size_t *n);
 
 /* Latent mode's expert-parallel probe: whether a config is MoE without
  * expert parallelism, and the overrides that turn it on (room for

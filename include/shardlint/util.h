@@ -111,6 +111,13 @@ typedef struct {
 bool sl_ptrmap_get(const sl_ptrmap *m, const void *key, size_t *val);
 void sl_ptrmap_put(sl_arena *a, sl_ptrmap *m, const void *key, size_t val);
 
+/* ---- spelling ----------------------------------------------------------------- */
+
+/* Edits (insert, delete, replace, swap two neighbours) that turn x into y,
+ * or max + 1 when it takes more than max: how far a misspelt name is from
+ * the one meant. */
+size_t sl_str_distance(const char *x, const char *y, size_t max);
+
 /* ---- paths -----------------------------------------------------------------
  * Lexical: paths read the way the user wrote them, and the files they name
  * may not exist. */

@@ -14,6 +14,7 @@ typedef struct {
     sl_err *err;
     const char *search_root; /* base.yml's folder found above the entry */
     const char *last;        /* the last file of the chain (the root-most) */
+    const sl_node *last_map; /* its content */
     const char *stack[SL_CHAIN_MAX];
     const char *real[SL_CHAIN_MAX];
     int depth;
@@ -140,6 +141,7 @@ static int chain_load(chain *c, const char *file, const sl_node **out)
     c->stack[c->depth] = file;
     c->real[c->depth++] = real_or_same(c->a, file);
     c->last = file;
+    c->last_map = cfg;
     sl_node *v = sl_map_get(cfg, "base_config");
     int rc = v ? chain_base(c, file, v, &parent) : 0;
     c->depth--;
@@ -176,6 +178,7 @@ int sl_config_chain_load(sl_arena *a, const sl_config_files *files, const char *
     out->files = (const char **)c.loaded.items;
     out->nfiles = c.loaded.n;
     out->settings = without_rules(a, out->values);
+    out->base_file = named_base_yml(c.last) ? c.last_map : NULL;
     const char *root = named_base_yml(c.last) ? sl_path_dir(a, c.last)
                        : c.search_root           ? c.search_root
                                                  : sl_path_dir(a, entry);
@@ -294,14 +297,15 @@ static int load_model(sl_arena *a, const sl_config_files *files, sl_config *c,
 }
 
 static int merge_rules(sl_arena *a, sl_config *c, const sl_node *model_cfg, sl_vec *rules,
-                       sl_err *err)
+                       sl_vec *bad, sl_err *err)
 {
     sl_vec model = {0}, over = {0};
-    if (config_rules_collect(a, sl_map_get(c->base_values, "logical_axis_rules"), rules,
+    if (config_rules_collect(a, sl_map_get(c->base_values, "logical_axis_rules"), rules, bad,
                              err) < 0 ||
-        config_rules_collect(a, sl_map_get(model_cfg, "logical_axis_rules"), &model, err) < 0 ||
+        config_rules_collect(a, sl_map_get(model_cfg, "logical_axis_rules"), &model, bad,
+                             err) < 0 ||
         config_rules_collect(a, sl_map_get(c->override_values, "logical_axis_rules"), &over,
-                             err) < 0)
+                             bad, err) < 0)
         return -1;
     config_rules_apply(a, rules, &model,
                        config_truthy(sl_map_get(model_cfg, "override_logical_axis_rules")));
@@ -310,19 +314,47 @@ static int merge_rules(sl_arena *a, sl_config *c, const sl_node *model_cfg, sl_v
     return 0;
 }
 
+typedef struct {
+    sl_arena *a;
+    sl_vec names;
+} name_list;
+
+static int custom_name(void *ctx, const sl_walk_entry *e)
+{
+    name_list *l = ctx;
+    if (!e->error && S_ISREG(e->st->st_mode) && !strchr(e->rel, '/') &&
+        sl_path_has_suffix(e->rel, ".yml"))
+        sl_vec_push(l->a, &l->names, sl_strndup(l->a, e->rel, strlen(e->rel) - 4));
+    return 0;
+}
+
+/* The names custom_mesh_and_rule can take: the files of its folder. */
+static void list_custom(sl_arena *a, sl_config *c)
+{
+    name_list l = {.a = a};
+    sl_err ignored;
+    if (sl_is_dir(c->custom_dir))
+        sl_walk(c->custom_dir, custom_name, &l, &ignored);
+    c->custom_names = (const char **)l.names.items;
+    c->ncustom_names = l.names.n;
+}
+
 /* custom_mesh_and_rule: NAME swaps in the mesh, rules and data sharding of
- * <root>/custom_mesh_and_rule/NAME.yml. */
+ * <root>/custom_mesh_and_rule/NAME.yml. A name with no file is kept for a
+ * rule to report (MaxText refuses it); the config is built without it. */
 static int apply_custom_mesh(sl_arena *a, const sl_config_files *files, sl_config *c,
-                             sl_vec *rules, sl_err *err)
+                             sl_vec *rules, sl_vec *bad, sl_err *err)
 {
     const sl_node *v = sl_map_get(c->values, "custom_mesh_and_rule");
     const char *name = sl_node_text(v);
     if (!name || !*name || sl_node_is_null(v))
         return 0;
-    const char *path = sl_path_join(a, c->root, sl_sprintf(a, "custom_mesh_and_rule/%s.yml", name));
+    c->custom_dir = sl_path_join(a, c->root, "custom_mesh_and_rule");
+    const char *path = sl_path_join(a, c->custom_dir, sl_sprintf(a, "%s.yml", name));
     if (!sl_is_file(path)) {
-        sl_err_set(err, v->loc, "custom_mesh_and_rule '%s': no file %s", name, path);
-        return -1;
+        c->custom_missing = v;
+        list_custom(a, c);
+        return 0;
     }
     const sl_node *custom;
     if (load_map(a, files, path, &custom, err) < 0)
@@ -335,7 +367,7 @@ static int apply_custom_mesh(sl_arena *a, const sl_config_files *files, sl_confi
     if (!sl_map_key(custom, "logical_axis_rules"))
         return 0;
     rules->n = 0;
-    return config_rules_collect(a, sl_map_get(custom, "logical_axis_rules"), rules, err);
+    return config_rules_collect(a, sl_map_get(custom, "logical_axis_rules"), rules, bad, err);
 }
 
 int sl_config_build(sl_arena *a, const sl_config_files *files, const sl_config_chain *chain,
@@ -345,17 +377,18 @@ int sl_config_build(sl_arena *a, const sl_config_files *files, const sl_config_c
     out->entry = chain->entry;
     out->root = chain->root;
     out->base_values = chain->values;
+    out->base_file = chain->base_file;
     const sl_node *model_cfg;
-    sl_vec rules = {0};
+    sl_vec rules = {0}, bad = {0};
     if (load_overrides(a, ov, nov, out, err) < 0 ||
         load_model(a, files, out, &model_cfg, err) < 0 ||
-        merge_rules(a, out, model_cfg, &rules, err) < 0)
+        merge_rules(a, out, model_cfg, &rules, &bad, err) < 0)
         return -1;
     out->values = sl_node_merge(a, sl_node_merge(a, chain->settings, without_rules(a, model_cfg)),
                                 without_rules(a, out->override_values));
-    if (apply_custom_mesh(a, files, out, &rules, err) < 0)
+    if (apply_custom_mesh(a, files, out, &rules, &bad, err) < 0)
         return -1;
-    config_rules_store(a, &rules, out);
+    config_rules_store(a, &rules, &bad, out);
     return 0;
 }
 
@@ -366,6 +399,30 @@ int sl_config_load(sl_arena *a, const char *entry, const sl_override *ov, size_t
     if (sl_config_chain_load(a, NULL, entry, &chain, err) < 0)
         return -1;
     return sl_config_build(a, NULL, &chain, ov, nov, out, err);
+}
+
+static bool not_renamed(const char *key, void *from)
+{
+    return strcmp(key, from) != 0;
+}
+
+static sl_node *map_renamed(sl_arena *a, const sl_node *m, const sl_rename *r)
+{
+    const sl_node *key = sl_map_key(m, r->from);
+    if (!key)
+        return (sl_node *)m;
+    sl_node *out = sl_map_filter(a, m, not_renamed, (void *)r->from);
+    sl_map_set(a, out, sl_node_new_scalar(a, r->to, true, key->loc), sl_map_get(m, r->from));
+    return out;
+}
+
+void sl_config_rename_key(sl_arena *a, sl_config *c, const sl_rename *r)
+{
+    c->values = map_renamed(a, c->values, r);
+    c->base_values = map_renamed(a, c->base_values, r);
+    c->override_values = map_renamed(a, c->override_values, r);
+    if (c->model_values)
+        c->model_values = map_renamed(a, c->model_values, r);
 }
 
 sl_node *sl_config_get(const sl_config *c, const char *key)

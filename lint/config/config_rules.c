@@ -41,27 +41,23 @@ static bool mesh_ok(const sl_node *m)
     return true;
 }
 
-static int rule_check(const sl_node *e, sl_err *err)
+/* What is wrong with an entry, NULL when nothing is. */
+static const char *rule_problem(sl_arena *a, const sl_node *e)
 {
-    if (e->kind != SL_NODE_SEQ || e->n != 2) {
-        sl_err_set(err, e->loc, "a logical_axis_rules entry must be a [name, mesh] pair");
-        return -1;
-    }
-    if (!is_str(e->items[0])) {
-        sl_err_set(err, e->loc, "logical_axis_rules entry: the logical name must be a string");
-        return -1;
-    }
-    if (!mesh_ok(e->items[1])) {
-        sl_err_set(err, e->loc,
-                   "logical_axis_rules entry '%s': the mesh must be an axis name, a list of "
-                   "axis names, or null",
-                   e->items[0]->str);
-        return -1;
-    }
-    return 0;
+    if (e->kind != SL_NODE_SEQ || e->n != 2)
+        return sl_sprintf(a, "%s is not a [name, mesh] pair", sl_node_render(a, e));
+    if (!is_str(e->items[0]))
+        return sl_sprintf(a, "the logical name %s is not a string",
+                          sl_node_render(a, e->items[0]));
+    if (!mesh_ok(e->items[1]))
+        return sl_sprintf(a, "the mesh %s of '%s' is not an axis name, a list of axis names, "
+                             "or null",
+                          sl_node_render(a, e->items[1]), e->items[0]->str);
+    return NULL;
 }
 
-int config_rules_collect(sl_arena *a, const sl_node *list, sl_vec *out, sl_err *err)
+int config_rules_collect(sl_arena *a, const sl_node *list, sl_vec *out, sl_vec *bad,
+                         sl_err *err)
 {
     if (!list || sl_node_is_null(list))
         return 0;
@@ -70,9 +66,14 @@ int config_rules_collect(sl_arena *a, const sl_node *list, sl_vec *out, sl_err *
         return -1;
     }
     for (size_t k = 0; k < list->n; k++) {
-        if (rule_check(list->items[k], err) < 0)
-            return -1;
-        sl_vec_push(a, out, list->items[k]);
+        const char *why = rule_problem(a, list->items[k]);
+        if (!why) {
+            sl_vec_push(a, out, list->items[k]);
+            continue;
+        }
+        sl_bad_rule *b = sl_alloc(a, sizeof *b);
+        *b = (sl_bad_rule){list->items[k]->loc, why};
+        sl_vec_push(a, bad, b);
     }
     return 0;
 }
@@ -100,8 +101,13 @@ void config_rules_apply(sl_arena *a, sl_vec *rules, const sl_vec *newer, bool re
     *rules = merged;
 }
 
-void config_rules_store(sl_arena *a, const sl_vec *rules, sl_config *out)
+void config_rules_store(sl_arena *a, const sl_vec *rules, const sl_vec *bad, sl_config *out)
 {
+    sl_bad_rule *b = sl_alloc(a, (bad->n + 1) * sizeof *b);
+    for (size_t k = 0; k < bad->n; k++)
+        b[k] = *(const sl_bad_rule *)bad->items[k];
+    out->bad_rules = b;
+    out->nbad_rules = bad->n;
     out->nrules = rules->n;
     out->rules = sl_alloc(a, (rules->n ? rules->n : 1) * sizeof *out->rules);
     for (size_t k = 0; k < rules->n; k++) {
@@ -161,6 +167,35 @@ void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *o
         }
         last[first] = k;
     }
+}
+
+/* A copy of a mesh value (a name or nested lists of names) with one axis
+ * renamed. */
+static sl_node *mesh_renamed(sl_arena *a, const sl_node *n, const sl_rename *r)
+{
+    if (!n || sl_node_is_null(n))
+        return (sl_node *)n;
+    if (n->kind == SL_NODE_SCALAR) {
+        const char *t = sl_node_text(n);
+        return t && strcmp(t, r->from) == 0 ? sl_node_new_scalar(a, r->to, true, n->loc)
+                                            : (sl_node *)n;
+    }
+    sl_node *copy = sl_alloc(a, sizeof *copy);
+    *copy = *n;
+    copy->items = sl_alloc(a, (n->n + 1) * sizeof *copy->items);
+    for (size_t i = 0; i < n->n; i++)
+        copy->items[i] = mesh_renamed(a, n->items[i], r);
+    return copy;
+}
+
+void sl_config_rename_axis(sl_arena *a, sl_config *c, const sl_rename *r)
+{
+    for (size_t k = 0; k < c->nrules; k++)
+        c->rules[k].mesh = mesh_renamed(a, c->rules[k].mesh, r);
+    sl_rule_table_build(a, c->rules, c->nrules, &c->table);
+    const sl_node *ds = sl_map_get(c->values, "data_sharding");
+    if (ds)
+        sl_map_set(a, c->values, sl_map_key(c->values, "data_sharding"), mesh_renamed(a, ds, r));
 }
 
 const sl_rule *sl_config_rule(const sl_config *c, const char *name)

@@ -26,7 +26,7 @@ static bool in_file(sl_loc l, const char *file)
  * pull request or an editor is looking at. */
 static void locate_at_launch(sl_arena *a, sl_finding *f, const target *t)
 {
-    if (!t->script || in_file(f->loc, t->script))
+    if (!t->script || f->stays || in_file(f->loc, t->script))
         return;
     sl_loc at = t->launch_at;
     size_t k = f->nrelated;

@@ -35,6 +35,10 @@ sl_arena *session_arena(sl_session *s);
  * for (tree.c fills it in). */
 sl_tree *session_tree_cached(sl_session *s, const char *root);
 
+/* Fills a tree's key source, fields and choices from its config code
+ * (tree_keys.c). */
+void tree_keys_read(sl_arena *a, sl_tree *t);
+
 /* Model code scanned from one folder, and what it means for the catalog:
  * sites the catalog knows give those sites their exact location; the others
  * are specs of their own. Scanned and matched once per session. */

@@ -66,6 +66,12 @@ void sl_fix_verify_with(sl_arena *a, sl_fix *fix, const sl_fix_change *change)
     fix->change.patches = sl_array_concat(a, change->patches, change->npatches, NULL, 0,
                                           sizeof *change->patches);
     fix->change.npatches = change->npatches;
+    fix->change.renames = sl_array_concat(a, change->renames, change->nrenames, NULL, 0,
+                                          sizeof *change->renames);
+    fix->change.nrenames = change->nrenames;
+    fix->change.axis_renames = sl_array_concat(a, change->axis_renames, change->naxis_renames,
+                                               NULL, 0, sizeof *change->axis_renames);
+    fix->change.naxis_renames = change->naxis_renames;
 }
 
 static sl_loc loc_copy(sl_arena *a, sl_loc l)

@@ -15,13 +15,31 @@ static const sl_site_loc *site_loc_find(const sl_scenario *s, const sl_site *sit
     return NULL;
 }
 
+static bool patch_applies(const sl_spec_patch *p, const sl_spec *spec)
+{
+    return strcmp(p->site_id, spec->name) == 0 && p->dim >= 0 && (size_t)p->dim < spec->ndims;
+}
+
 static void spec_apply_patches(const sl_scenario *s, sl_spec *spec)
 {
+    for (size_t i = 0; i < s->npatches; i++)
+        if (patch_applies(&s->patches[i], spec))
+            spec->logical[s->patches[i].dim] = s->patches[i].logical;
+}
+
+/* A scenario spec as a fix's patches leave it: shared when none applies,
+ * else a patched copy (the scenario's specs are shared by every target). */
+static const sl_spec *spec_patched(sl_arena *a, const sl_scenario *s, const sl_spec *spec)
+{
     for (size_t i = 0; i < s->npatches; i++) {
-        const sl_spec_patch *p = &s->patches[i];
-        if (strcmp(p->site_id, spec->name) == 0 && p->dim >= 0 && (size_t)p->dim < spec->ndims)
-            spec->logical[p->dim] = p->logical;
+        if (!patch_applies(&s->patches[i], spec))
+            continue;
+        sl_spec *copy = sl_alloc(a, sizeof *copy);
+        *copy = *spec;
+        spec_apply_patches(s, copy);
+        return copy;
     }
+    return spec;
 }
 
 /* Scanned code holds many string tuples; only those naming a logical axis
@@ -76,7 +94,7 @@ size_t sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl
     const bool *known = known_specs(ss, s, c);
     for (size_t i = 0; i < s->nspecs; i++)
         if (known[i])
-            specs[n++] = &s->specs[i];
+            specs[n++] = spec_patched(a, s, &s->specs[i]);
     *out = specs;
     return n;
 }
@@ -152,6 +170,8 @@ static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
         .nspec_errors = errors->n,
         .site_locs = s->site_locs,
         .nsite_locs = s->nsite_locs,
+        .specs = s->specs,
+        .nspecs = s->nspecs,
         .tree = s->tree,
         .offer_fixes = s->verify_fixes,
     };
@@ -162,7 +182,7 @@ static void lint_check(sl_arena *a, const sl_scenario *s, sl_lint_result *out,
 
 /* ---- fix verification ----------------------------------------------------
  * A fix a rule offered is applied to an in-memory copy of the scenario (extra
- * overrides, renamed logical names at catalog sites) and the whole config is
+ * overrides, renamed logical names, keys and axes) and the whole config is
  * linted again, once every rule has reported, so that "what the fix brings"
  * is measured against the complete set of findings. A change shared by
  * several fixes is linted once. */
@@ -183,6 +203,11 @@ static const char *change_signature(sl_arena *a, const sl_fix_change *ch)
     for (size_t i = 0; i < ch->npatches; i++)
         sig = sl_sprintf(a, "%s%s[%d]=%s\n", sig, ch->patches[i].site_id, ch->patches[i].dim,
                          ch->patches[i].logical);
+    for (size_t i = 0; i < ch->nrenames; i++)
+        sig = sl_sprintf(a, "%s%s->%s\n", sig, ch->renames[i].from, ch->renames[i].to);
+    for (size_t i = 0; i < ch->naxis_renames; i++)
+        sig = sl_sprintf(a, "%saxis %s->%s\n", sig, ch->axis_renames[i].from,
+                         ch->axis_renames[i].to);
     return sig;
 }
 
@@ -194,6 +219,12 @@ static sl_scenario patched_scenario(sl_arena *a, const sl_scenario *s, const sl_
     p.patches = sl_array_concat(a, s->patches, s->npatches, ch->patches, ch->npatches,
                                 sizeof *s->patches);
     p.npatches = s->npatches + ch->npatches;
+    p.renames = sl_array_concat(a, s->renames, s->nrenames, ch->renames, ch->nrenames,
+                                sizeof *s->renames);
+    p.nrenames = s->nrenames + ch->nrenames;
+    p.axis_renames = sl_array_concat(a, s->axis_renames, s->naxis_renames, ch->axis_renames,
+                                     ch->naxis_renames, sizeof *s->axis_renames);
+    p.naxis_renames = s->naxis_renames + ch->naxis_renames;
     p.verify_fixes = false;
     return p;
 }
@@ -279,13 +310,40 @@ static void verify_fixes(sl_session *s, sl_arena *a, const sl_scenario *sc,
     }
 }
 
+/* The scenario's overrides with the renamed keys read under their new
+ * names, so that the model file sees them as MaxText would. */
+static const sl_override *overrides_renamed(sl_arena *a, const sl_scenario *sc)
+{
+    if (!sc->nrenames)
+        return sc->ov;
+    sl_override *ov = sl_array_concat(a, sc->ov, sc->nov, NULL, 0, sizeof *ov);
+    for (size_t i = 0; i < sc->nov; i++)
+        for (size_t r = 0; r < sc->nrenames; r++)
+            if (strcmp(ov[i].key, sc->renames[r].from) == 0)
+                ov[i].key = sc->renames[r].to;
+    return ov;
+}
+
+static int build_config(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_config *out,
+                        sl_err *err)
+{
+    const sl_config_chain *chain;
+    if (session_chain(s, sc->entry, &chain, err) != 0 ||
+        sl_config_build(a, session_files(s), chain, overrides_renamed(a, sc), sc->nov, out,
+                        err) != 0)
+        return -1;
+    for (size_t r = 0; r < sc->nrenames; r++)
+        sl_config_rename_key(a, out, &sc->renames[r]);
+    for (size_t r = 0; r < sc->naxis_renames; r++)
+        sl_config_rename_axis(a, out, &sc->axis_renames[r]);
+    return 0;
+}
+
 int sl_lint_run(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_lint_result *out,
                 sl_err *err)
 {
     memset(out, 0, sizeof *out);
-    const sl_config_chain *chain;
-    if (session_chain(s, sc->entry, &chain, err) != 0 ||
-        sl_config_build(a, session_files(s), chain, sc->ov, sc->nov, &out->config, err) != 0)
+    if (build_config(s, a, sc, &out->config, err) != 0)
         return -1;
     int m = sl_mesh_build(a, &out->config, &sc->devices, sc->slices, &out->mesh,
                           &out->mesh_error, err);

@@ -65,8 +65,10 @@ static void spec_of(sl_arena *a, const sl_py_site *p, sl_spec *out)
     out->name = sl_py_site_str(a, p);
     out->keep_dim = -1;
     out->peel_dim = -1;
-    for (size_t i = 0; i < p->ndims; i++)
+    for (size_t i = 0; i < p->ndims; i++) {
         out->logical[i] = p->logical[i];
+        out->dim_locs[i] = p->dim_locs[i];
+    }
     out->ndims = p->ndims;
     out->loc = p->loc;
     out->origin = "source";

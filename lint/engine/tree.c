@@ -15,8 +15,10 @@ static const struct {
     {SL_LAYOUT_MAXTEXT, "MaxText"},
 };
 
-/* The files that define what a tree's config accepts and refuses. */
-static const char *const code_files[] = {"pyconfig.py", "configs/pyconfig.py", "configs/types.py"};
+/* The files that define what a tree's config accepts and refuses, and the
+ * constants model code names logical axes and config values with. */
+static const char *const code_files[] = {"pyconfig.py", "configs/pyconfig.py", "configs/types.py",
+                                         "common_types.py", "common/common_types.py"};
 
 const sl_tree_file *sl_tree_code(const sl_tree *t, const char *tail)
 {
@@ -106,6 +108,7 @@ static const sl_tree *tree_find(sl_session *s, sl_arena *a, const char *path)
     t->package = session_intern(s, package);
     t->configs = session_intern(s, sl_path_join(a, package, "configs"));
     read_code(session_arena(s), t);
+    tree_keys_read(session_arena(s), t);
     return t;
 }
 

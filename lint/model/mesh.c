@@ -163,6 +163,7 @@ static int fill_kind(sl_mesh *m, const mesh_kind *k, sl_mesh_error *merr)
     return 0;
 }
 
+/* 0 with the slice count, 1 when one slice is assumed, -1 on a wrong type. */
 static int resolve_slices(const sl_config *c, long long slices, long long *out, sl_err *err)
 {
     *out = 1;
@@ -181,15 +182,17 @@ static int resolve_slices(const sl_config *c, long long slices, long long *out, 
         return 0;
     }
     /* MaxText's get_num_slices: without num_slices, an AOT compile's
-     * compile_topology_num_slices says how many. */
+     * compile_topology_num_slices says how many; else one slice is assumed. */
     n = sl_config_get(c, "compile_topology_num_slices");
     if (n && !sl_node_int(n, &v)) {
         sl_err_set(err, n->loc, "compile_topology_num_slices must be an integer");
         return -1;
     }
-    if (n && v > 0)
+    if (n && v > 0) {
         *out = v;
-    return 0;
+        return 0;
+    }
+    return 1;
 }
 
 static int name_error(sl_mesh *m, const sl_node *item, sl_mesh_error_kind kind,
@@ -316,8 +319,10 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, const sl_devices *devices, lo
         return -1;
     }
     out->axes_loc = axes->loc;
-    if (resolve_slices(c, slices, &out->slices, err) != 0)
+    int slices_rc = resolve_slices(c, slices, &out->slices, err);
+    if (slices_rc < 0)
         return -1;
+    out->slices_assumed = slices_rc == 1;
     out->axes = sl_alloc(a, (axes->n ? axes->n : 1) * sizeof *out->axes);
     for (size_t i = 0; i < axes->n; i++) {
         int rc = read_axis(a, c, out, axes->items[i], &out->axes[i], merr, err);
