@@ -10,11 +10,6 @@
 #define NO_EXP_RULE "[['activation_batch_no_exp', ['data', 'fsdp', 'fsdp_transpose']]]"
 #define BATCH_MOE_NO_EXPERT "[['activation_batch_moe', ['data', 'fsdp', 'fsdp_transpose']]]"
 
-static bool is_yaml(const char *path)
-{
-    return sl_path_has_suffix(path, ".yml") || sl_path_has_suffix(path, ".yaml");
-}
-
 /* The flag is written where the user turned expert parallelism on: in that
  * YAML file (its own value replaced, or a line added after the setting), as
  * a word before the setting's word in a launch script, or only as an
@@ -25,7 +20,7 @@ static void flag_fix_edit(sl_arena *a, sl_fix *fix, const sl_config *c, const sl
     sl_loc cause = sl_axis_cause(ax);
     if (!cause.file)
         return;
-    if (!is_yaml(cause.file)) {
+    if (!sl_rule_is_yaml(cause.file)) {
         sl_fix_edit(a, fix, cause, cause, sl_sprintf(a, "%s=true ", flag));
         return;
     }

@@ -4,14 +4,20 @@
 
 #include "shardlint/rule.h"
 
-extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004,
-    sl_rule_sl900, sl_rule_sl901, sl_rule_sl902;
+extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004;
+extern const sl_rule_def sl_rule_sl005, sl_rule_sl006, sl_rule_sl007, sl_rule_sl008;
+extern const sl_rule_def sl_rule_sl009, sl_rule_sl900, sl_rule_sl901, sl_rule_sl902;
 
 const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl001,
     &sl_rule_sl002,
     &sl_rule_sl003,
     &sl_rule_sl004,
+    &sl_rule_sl005,
+    &sl_rule_sl006,
+    &sl_rule_sl007,
+    &sl_rule_sl008,
+    &sl_rule_sl009,
     &sl_rule_sl900,
     &sl_rule_sl901,
     &sl_rule_sl902,

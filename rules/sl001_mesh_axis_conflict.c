@@ -183,6 +183,8 @@ static void check_tensor(const sl_lint_ctx *ctx, sl_findings *out, const sl_reso
 {
     for (size_t d = 0; d < t->ndims; d++) {
         const sl_dim *dim = &t->dims[d];
+        if (sl_identical_dim_rules(ctx->config, t, d))
+            continue;
         for (size_t k = 0; k < dim->nlosses; k++) {
             const sl_loss *l = &dim->losses[k];
             if (sl_mesh_size(ctx->mesh, l->axis) <= 1 || seen_before(dim, k))

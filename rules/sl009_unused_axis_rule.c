@@ -1,0 +1,123 @@
+/* SL009 unused-axis-rule: a logical_axis_rules entry whose name no known
+ * tensor spec uses. */
+#include <string.h>
+
+#include "shardlint/rule.h"
+
+extern const sl_rule_def sl_rule_sl009;
+
+static const char doc[] =
+    "## What it flags\n"
+    "A `logical_axis_rules` entry whose logical name appears in no tensor spec\n"
+    "shardlint knows: MaxText's sites in its catalog, every string tuple of the\n"
+    "scanned model code (live or not), `--specs`, and the config's own\n"
+    "`input_data_sharding_logical_axes`. Reported only when model code was scanned\n"
+    "(`--source`, or the checkout the config is in): without it most names are\n"
+    "unknown. Names that MaxText's own `base.yml` has a rule for, or that its\n"
+    "`common_types.py` gives a constant (`CACHE_KV = \"cache_kv\"`, which model code\n"
+    "then uses by name), are not reported.\n\n"
+    "## Why it matters\n"
+    "Usually nothing breaks: the rule is dead weight left behind by a rename or a\n"
+    "removed layer. But a misspelt name in a rule (`activation_lenght`) is also a rule\n"
+    "nothing uses, while the name the code really uses gets no rule (SL008).\n\n"
+    "## Example\n"
+    "```yaml\n"
+    "logical_axis_rules: [['activation_lenght', ['context']]]\n"
+    "```\n"
+    "with model code that writes `activation_length`.\n\n"
+    "## Use instead\n"
+    "```yaml\n"
+    "logical_axis_rules: [['activation_length', ['context']]]\n"
+    "```\n"
+    "or remove the entry.\n\n"
+    "## When to ignore it\n"
+    "When the name is built at run time (names shardlint cannot see as a string\n"
+    "tuple) or used by code outside the scanned folders. Add\n"
+    "`# shardlint: disable=SL009` on the entry's line.\n\n"
+    "## Fix safety\n"
+    "No automatic fix: removing a rule another program relies on would break it.\n\n"
+    "## References\n"
+    "flax `linen/spmd.py` `_logical_to_mesh_axes` (rules are matched by name only).\n";
+
+static void use_names(sl_arena *a, sl_strmap *used, const char *const *names, size_t n)
+{
+    for (size_t d = 0; d < n; d++)
+        if (names[d])
+            sl_strmap_put(a, used, names[d], 0);
+}
+
+/* Every logical name a spec shardlint knows uses, live or not. */
+static bool collect(const sl_lint_ctx *ctx, sl_strmap *used)
+{
+    bool scanned = ctx->nsite_locs > 0;
+    for (size_t i = 0; i < sl_catalog_len; i++)
+        use_names(ctx->arena, used, sl_catalog[i].logical, sl_catalog[i].ndims);
+    for (size_t i = 0; i < ctx->nsite_locs; i++)
+        use_names(ctx->arena, used, ctx->site_locs[i].logical, ctx->site_locs[i].ndims);
+    for (size_t i = 0; i < ctx->nspecs; i++) {
+        use_names(ctx->arena, used, ctx->specs[i].logical, ctx->specs[i].ndims);
+        scanned |= ctx->specs[i].origin && strcmp(ctx->specs[i].origin, "source") == 0;
+    }
+    const sl_node *input = sl_config_get(ctx->config, "input_data_sharding_logical_axes");
+    for (size_t i = 0; input && input->kind == SL_NODE_SEQ && i < input->n; i++)
+        if (sl_node_text(input->items[i]))
+            sl_strmap_put(ctx->arena, used, sl_node_text(input->items[i]), 0);
+    return scanned;
+}
+
+/* A name the tree's common types give a constant (`CACHE_KV = "cache_kv"`),
+ * which model code then uses by the constant's name. */
+static bool named_constant(const sl_lint_ctx *ctx, const char *name)
+{
+    return sl_tree_code_has(ctx->tree, sl_sprintf(ctx->arena, "= \"%s\"", name));
+}
+
+/* The names base.yml itself has rules for: MaxText's vocabulary. */
+static void base_names(const sl_lint_ctx *ctx, sl_strmap *out)
+{
+    const sl_node *rules = sl_map_get(ctx->config->base_file, "logical_axis_rules");
+    for (size_t i = 0; rules && rules->kind == SL_NODE_SEQ && i < rules->n; i++) {
+        const sl_node *e = rules->items[i];
+        const char *n = e->kind == SL_NODE_SEQ && e->n ? sl_node_text(e->items[0]) : NULL;
+        if (n)
+            sl_strmap_put(ctx->arena, out, n, 0);
+    }
+}
+
+static void check(const sl_lint_ctx *ctx, sl_findings *out)
+{
+    sl_strmap used = {0}, vocabulary = {0};
+    size_t at;
+    if (!collect(ctx, &used))
+        return;
+    base_names(ctx, &vocabulary);
+    const char **names = sl_alloc(ctx->arena, (used.n + 1) * sizeof *names);
+    size_t nnames = 0;
+    for (size_t i = 0; i < used.cap; i++)
+        if (used.keys[i])
+            names[nnames++] = used.keys[i];
+    for (size_t i = 0; i < ctx->config->nrules; i++) {
+        const sl_rule *r = &ctx->config->rules[i];
+        if (sl_strmap_get(&used, r->name, &at) || sl_strmap_get(&vocabulary, r->name, &at) ||
+            sl_config_rule(ctx->config, r->name) != r || named_constant(ctx, r->name))
+            continue;
+        const char *near = sl_rule_closest(r->name, names, nnames);
+        sl_finding *f = sl_findings_add(ctx->arena, out, &sl_rule_sl009, SL_LEVEL_NOTE, r->loc,
+            sl_sprintf(ctx->arena, "no known tensor spec uses `%s`, so this rule never applies%s%s%s",
+                       r->name, near ? "; did you mean `" : "", near ? near : "",
+                       near ? "`?" : ""));
+        f->key = sl_sprintf(ctx->arena, "SL009:%s", r->name);
+        f->loc_label = "the rule";
+        f->stays = sl_rule_is_yaml(r->loc.file);
+    }
+}
+
+const sl_rule_def sl_rule_sl009 = {
+    .id = "SL009",
+    .name = "unused-axis-rule",
+    .summary = "A logical_axis_rules entry names a logical axis that no known tensor spec uses",
+    .doc = doc,
+    .level = SL_LEVEL_NOTE,
+    .tags = {"sharding", NULL},
+    .check = check,
+};
