@@ -93,6 +93,14 @@ const char *sl_rule_str(const sl_config *c, const char *key, const char *dflt)
     return s ? s : dflt;
 }
 
+const char *sl_rule_assumed_devices(sl_arena *a, const sl_mesh *m)
+{
+    const char *why = m->devices_from.why;
+    return sl_sprintf(a, "This assumes %lld devices per slice%s%s%s; pass --devices for the "
+                         "run's count.",
+                      m->devices, why ? " (" : "", why ? why : "", why ? ")" : "");
+}
+
 sl_loc sl_rule_key_loc(const sl_config *c, const char *key, sl_loc fallback)
 {
     const sl_node *n = sl_config_get(c, key);

@@ -94,6 +94,10 @@ const char *sl_rule_str(const sl_config *c, const char *key, const char *dflt);
 /* Where a key was set, or the fallback when it was not (a default). */
 sl_loc sl_rule_key_loc(const sl_config *c, const char *key, sl_loc fallback);
 
+/* "This assumes N devices per slice (why); pass --devices ...": the note of
+ * a finding that rests on a device count nothing states. */
+const char *sl_rule_assumed_devices(sl_arena *a, const sl_mesh *m);
+
 /* MaxText's model sizes scaled by global_parameter_scale (its
  * get_individual_scales): "emb_dim", "num_query_heads", "num_kv_heads",
  * "mlp_dim", "moe_mlp_dim", "num_decoder_layers"; -1 when the base value is
