@@ -13,7 +13,10 @@ static const char doc[] =
     "order. flax gives a mesh axis to one dim at most, and the dim whose rule comes\n"
     "first takes every axis the other one could use, so the other dim is never\n"
     "sharded, whatever the mesh. Partial overlaps, where the loser can still fall\n"
-    "back to an axis of its own, are SL001's business.\n\n"
+    "back to an axis of its own, are SL001's business. For a string tuple of scanned\n"
+    "model code, whose code path shardlint cannot tell is taken, only identical rules\n"
+    "of `base.yml` itself are reported: they hold wherever that code runs, while a\n"
+    "model file's rules are for that model's own code.\n\n"
     "## Why it matters\n"
     "flax replicates the losing dim without a word. JAX's explicit sharding mode, and\n"
     "tools that build a `NamedSharding` from the same rules one dim at a time, put\n"
@@ -238,15 +241,37 @@ bool sl_identical_dim_rules(const sl_config *c, const sl_resolved *t, size_t d)
     return lost_all_to(dim, w) && identical(&mine, &theirs);
 }
 
+static bool in_base_yml(const sl_config *c, const rule_list *rules)
+{
+    const char *base = c->base_file ? c->base_file->loc.file : NULL;
+    for (size_t i = 0; i < rules->n; i++)
+        if (!base || !rules->items[i]->loc.file || strcmp(rules->items[i]->loc.file, base) != 0)
+            return false;
+    return true;
+}
+
+/* Whether a scanned tuple's code runs is not known yet, so only rules that
+ * hold wherever it runs, base.yml's own, make it a finding; a model file's
+ * rules are for that model's code. */
+static bool reportable(const sl_config *c, const sl_resolved *t, const rule_list *mine,
+                       const rule_list *theirs)
+{
+    if (!t->spec->origin || strcmp(t->spec->origin, "source") != 0)
+        return true;
+    return in_base_yml(c, mine) && in_base_yml(c, theirs);
+}
+
 static void check_tensor(const sl_lint_ctx *ctx, sl_findings *out, const sl_resolved *t)
 {
     for (size_t i = 0; i < t->ndims; i++) {
         if (!sl_identical_dim_rules(ctx->config, t, i))
             continue;
         size_t w = (size_t)t->dims[i].losses[0].by_dim;
-        rule_list theirs;
+        rule_list mine, theirs;
+        rules_for(ctx->config, t->dims[i].logical, &mine);
         rules_for(ctx->config, t->dims[w].logical, &theirs);
-        report(ctx, out, t, i, w, &theirs);
+        if (reportable(ctx->config, t, &mine, &theirs))
+            report(ctx, out, t, i, w, &theirs);
     }
 }
 

@@ -308,8 +308,8 @@ static const char *cli_refusal(const sl_node *yaml, const sl_node *v)
 
 static const char *scalar_type(const sl_node *n)
 {
-    static const char *const names[] = {"null", "bool", "int", "float", "str"};
-    return n->kind == SL_NODE_SCALAR ? names[n->type] : n->kind == SL_NODE_SEQ ? "list" : "dict";
+    static const char *const names[] = {"a null", "a bool", "an int", "a float", "a str"};
+    return n->kind == SL_NODE_SCALAR ? names[n->type] : n->kind == SL_NODE_SEQ ? "a list" : "a dict";
 }
 
 /* The older pyconfig's isinstance(chain value, type(model value)): a bool
@@ -345,7 +345,7 @@ static void check_chain(const sl_lint_ctx *ctx, sl_findings *out)
         const sl_node *yaml = sl_map_get(c->base_values, key);
         if (yaml && strcmp(key, "logical_axis_rules") && !model_type_ok(yaml, m))
             report(ctx, out, key, m, sl_sprintf(a,
-                "%s: %s in the model file is a %s, but the YAML's value %s is a %s, and "
+                "%s: %s in the model file is %s, but the YAML's value %s is %s, and "
                 "MaxText's pyconfig refuses a model value of another type",
                 key, shown(a, m), scalar_type(m), shown(a, yaml), scalar_type(yaml)));
     }
