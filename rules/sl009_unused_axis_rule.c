@@ -48,23 +48,35 @@ static void use_names(sl_arena *a, sl_strmap *used, const char *const *names, si
             sl_strmap_put(a, used, names[d], 0);
 }
 
-/* Every logical name a spec shardlint knows uses, live or not. */
-static bool collect(const sl_lint_ctx *ctx, sl_strmap *used)
+static bool is_scanned(const sl_spec *s)
 {
-    bool scanned = ctx->nsite_locs > 0;
+    return s->origin && strcmp(s->origin, "source") == 0;
+}
+
+/* Every logical name a spec shardlint knows uses, live or not. Built only
+ * when some rule is a candidate: most runs have none. */
+static void collect(const sl_lint_ctx *ctx, sl_strmap *used)
+{
     for (size_t i = 0; i < sl_catalog_len; i++)
         use_names(ctx->arena, used, sl_catalog[i].logical, sl_catalog[i].ndims);
     for (size_t i = 0; i < ctx->nsite_locs; i++)
         use_names(ctx->arena, used, ctx->site_locs[i].logical, ctx->site_locs[i].ndims);
-    for (size_t i = 0; i < ctx->nspecs; i++) {
+    for (size_t i = 0; i < ctx->nspecs; i++)
         use_names(ctx->arena, used, ctx->specs[i].logical, ctx->specs[i].ndims);
-        scanned |= ctx->specs[i].origin && strcmp(ctx->specs[i].origin, "source") == 0;
-    }
     const sl_node *input = sl_config_get(ctx->config, "input_data_sharding_logical_axes");
     for (size_t i = 0; input && input->kind == SL_NODE_SEQ && i < input->n; i++)
         if (sl_node_text(input->items[i]))
             sl_strmap_put(ctx->arena, used, sl_node_text(input->items[i]), 0);
-    return scanned;
+}
+
+static bool model_code_scanned(const sl_lint_ctx *ctx)
+{
+    if (ctx->nsite_locs)
+        return true;
+    for (size_t i = 0; i < ctx->nspecs; i++)
+        if (is_scanned(&ctx->specs[i]))
+            return true;
+    return false;
 }
 
 /* A name the tree's common types give a constant (`CACHE_KV = "cache_kv"`),
@@ -74,43 +86,52 @@ static bool named_constant(const sl_lint_ctx *ctx, const char *name)
     return sl_tree_code_has(ctx->tree, sl_sprintf(ctx->arena, "= \"%s\"", name));
 }
 
-/* The names base.yml itself has rules for: MaxText's vocabulary. */
-static void base_names(const sl_lint_ctx *ctx, sl_strmap *out)
+/* base.yml's own rules are MaxText's vocabulary. */
+static bool base_has(const sl_lint_ctx *ctx, const char *name)
 {
     const sl_node *rules = sl_map_get(ctx->config->base_file, "logical_axis_rules");
     for (size_t i = 0; rules && rules->kind == SL_NODE_SEQ && i < rules->n; i++) {
         const sl_node *e = rules->items[i];
         const char *n = e->kind == SL_NODE_SEQ && e->n ? sl_node_text(e->items[0]) : NULL;
-        if (n)
-            sl_strmap_put(ctx->arena, out, n, 0);
+        if (n && strcmp(n, name) == 0)
+            return true;
     }
+    return false;
+}
+
+static void report(const sl_lint_ctx *ctx, sl_findings *out, const sl_rule *r,
+                   const sl_strmap *used)
+{
+    const char **names = sl_alloc(ctx->arena, (used->n + 1) * sizeof *names);
+    size_t n = 0;
+    for (size_t i = 0; i < used->cap; i++)
+        if (used->keys[i])
+            names[n++] = used->keys[i];
+    const char *near = sl_rule_closest(r->name, names, n);
+    sl_finding *f = sl_findings_add(ctx->arena, out, &sl_rule_sl009, SL_LEVEL_NOTE, r->loc,
+        sl_sprintf(ctx->arena, "no known tensor spec uses `%s`, so this rule never applies%s%s%s",
+                   r->name, near ? "; did you mean `" : "", near ? near : "", near ? "`?" : ""));
+    f->key = sl_sprintf(ctx->arena, "SL009:%s", r->name);
+    f->loc_label = "the rule";
+    f->stays = sl_rule_is_yaml(r->loc.file);
 }
 
 static void check(const sl_lint_ctx *ctx, sl_findings *out)
 {
-    sl_strmap used = {0}, vocabulary = {0};
+    sl_strmap used = {0};
     size_t at;
-    if (!collect(ctx, &used))
+    /* A note with no fix: nothing a fix's re-lint weighs. */
+    if (!ctx->offer_fixes || !model_code_scanned(ctx))
         return;
-    base_names(ctx, &vocabulary);
-    const char **names = sl_alloc(ctx->arena, (used.n + 1) * sizeof *names);
-    size_t nnames = 0;
-    for (size_t i = 0; i < used.cap; i++)
-        if (used.keys[i])
-            names[nnames++] = used.keys[i];
     for (size_t i = 0; i < ctx->config->nrules; i++) {
         const sl_rule *r = &ctx->config->rules[i];
-        if (sl_strmap_get(&used, r->name, &at) || sl_strmap_get(&vocabulary, r->name, &at) ||
-            sl_config_rule(ctx->config, r->name) != r || named_constant(ctx, r->name))
+        if (sl_config_rule(ctx->config, r->name) != r || base_has(ctx, r->name) ||
+            named_constant(ctx, r->name))
             continue;
-        const char *near = sl_rule_closest(r->name, names, nnames);
-        sl_finding *f = sl_findings_add(ctx->arena, out, &sl_rule_sl009, SL_LEVEL_NOTE, r->loc,
-            sl_sprintf(ctx->arena, "no known tensor spec uses `%s`, so this rule never applies%s%s%s",
-                       r->name, near ? "; did you mean `" : "", near ? near : "",
-                       near ? "`?" : ""));
-        f->key = sl_sprintf(ctx->arena, "SL009:%s", r->name);
-        f->loc_label = "the rule";
-        f->stays = sl_rule_is_yaml(r->loc.file);
+        if (!used.n)
+            collect(ctx, &used);
+        if (!sl_strmap_get(&used, r->name, &at))
+            report(ctx, out, r, &used);
     }
 }
 

@@ -44,6 +44,9 @@ typedef struct {
     const sl_rename *axis_renames; /* mesh axes of the rules read under another name */
     size_t naxis_renames;
     const char *probe;             /* name of a probe scenario, or NULL */
+    /* Identities of findings a check already reported (finding_identity): a
+     * copy of one is dropped, so its fixes are not verified again. */
+    const sl_strmap *reported;
     bool verify_fixes;             /* off inside a fix's own re-lint */
     const sl_tree *tree;           /* the checkout the entry is in, or NULL */
 } sl_scenario;

@@ -339,6 +339,9 @@ typedef struct sl_tree {
     sl_strmap field_at;            /* name -> index into fields */
     const sl_tree_choice *choices;
     size_t nchoices;
+    /* sl_tree_code_has answers, by text: every lint run asks the same few
+     * questions of the same large files. */
+    struct sl_tree_memo *memo;
 } sl_tree;
 
 /* The file of the tree's config code whose path ends with `tail`

@@ -7,7 +7,7 @@
 
 /* A directory lints base.yml with many models, and they share the findings
  * base.yml causes: each is kept once, by rule, key and location. */
-static const char *identity(sl_arena *a, const sl_finding *f)
+const char *finding_identity(sl_arena *a, const sl_finding *f)
 {
     char where[1024];
     return sl_sprintf(a, "%s\n%s\n%s", f->rule ? f->rule->id : "", f->key ? f->key : "",
@@ -73,7 +73,7 @@ static void keep(run *x, sl_arena *scratch, const sl_findings *from, const targe
         if (!finding_wanted(x->o, f, t ? t->source : f->loc.file) ||
             suppress_finding(x->sup, f))
             continue;
-        const char *id = identity(scratch, f);
+        const char *id = finding_identity(scratch, f);
         if (f->key && sl_strmap_get(&x->seen, id, &at))
             continue;
         sl_finding *copy = sl_finding_copy(a, f);
@@ -137,6 +137,7 @@ static bool target_lint(sl_session *s, const sl_check_opts *o, target *t, sl_are
 static bool lint_target(run *x, target *t)
 {
     sl_arena *scratch = sl_arena_new();
+    t->scenario.reported = &x->seen;
     sl_lint_result res;
     bool ok = target_lint(x->s, x->o, t, scratch, &res, x->r);
     if (ok) {

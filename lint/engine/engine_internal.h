@@ -94,6 +94,9 @@ bool suppress_finding(suppressions *sp, const sl_finding *f);
 void suppress_unused(suppressions *sp, sl_arena *a, const sl_check_opts *o, const sl_vec *files,
                      sl_findings *out);
 
+/* What makes two findings of a check the same one: rule, key, location. */
+const char *finding_identity(sl_arena *a, const sl_finding *f);
+
 /* Adds a problem (copied) to the report. */
 void report_problem(sl_session *s, sl_report *r, sl_level level, const sl_err *e);
 

@@ -304,6 +304,10 @@ static void verify_fixes(sl_session *s, sl_arena *a, const sl_scenario *sc,
     sl_findings_index(a, found, &v.found_keys);
     for (size_t i = 0; i < found->n; i++) {
         sl_finding *f = found->items[i];
+        size_t at;
+        if (sc->reported && f->key &&
+            sl_strmap_get(sc->reported, finding_identity(a, f), &at))
+            continue;
         for (size_t k = 0; k < f->nfixes; k++)
             if (f->fixes[k].verify)
                 fill_fix(&v, &f->fixes[k], f->key, relint_for(&v, &f->fixes[k].change));

@@ -238,7 +238,7 @@ static void read_line(reader *r, const char *s, size_t len, int line)
 
 static void read_types(sl_arena *a, sl_tree *t, const sl_tree_file *f)
 {
-    reader r = {.a = a, .path = f->path};
+    reader r = {.a = a, .path = sl_path_display(a, f->path)};
     int line = 1;
     for (const char *s = f->text; s < f->text + f->len; line++) {
         const char *nl = memchr(s, '\n', (size_t)(f->text + f->len - s));
@@ -259,25 +259,44 @@ static void read_types(sl_arena *a, sl_tree *t, const sl_tree_file *f)
     t->nchoices = r.choices.n;
 }
 
+struct sl_tree_memo {
+    sl_arena *a;
+    sl_strmap answers;        /* text -> 0 or 1 */
+};
+
+static bool code_has(const sl_tree *t, const char *text)
+{
+    for (size_t i = 0; i < t->ncode; i++)
+        if (memmem(t->code[i].text, t->code[i].len, text, strlen(text)))
+            return true;
+    return false;
+}
+
 /* The pydantic pyconfig builds the config from MaxTextConfig's fields; the
  * older one refused a command-line key its YAML did not have. */
 void tree_keys_read(sl_arena *a, sl_tree *t)
 {
+    t->memo = sl_alloc(a, sizeof *t->memo);
+    t->memo->a = a;
     const sl_tree_file *types = sl_tree_code(t, "configs/types.py");
-    if (types && sl_tree_code_has(t, "model_fields")) {
+    if (types && code_has(t, "model_fields")) {
         read_types(a, t, types);
         t->key_source = t->nfields ? SL_KEYS_FIELDS : SL_KEYS_UNKNOWN;
-    } else if (sl_tree_code_has(t, "isn't in config")) {
+    } else if (code_has(t, "isn't in config")) {
         t->key_source = SL_KEYS_CHAIN;
     }
 }
 
 bool sl_tree_code_has(const sl_tree *t, const char *text)
 {
-    for (size_t i = 0; t && i < t->ncode; i++)
-        if (memmem(t->code[i].text, t->code[i].len, text, strlen(text)))
-            return true;
-    return false;
+    size_t answer;
+    if (!t)
+        return false;
+    if (sl_strmap_get(&t->memo->answers, text, &answer))
+        return answer;
+    answer = code_has(t, text);
+    sl_strmap_put(t->memo->a, &t->memo->answers, sl_strdup(t->memo->a, text), answer);
+    return answer;
 }
 
 const sl_tree_field *sl_tree_field_find(const sl_tree *t, const char *key)
