@@ -290,4 +290,5 @@ const sl_rule_def sl_rule_sl005 = {
     .level = SL_LEVEL_WARNING,
     .tags = {"sharding", "correctness", NULL},
     .check = check,
+    .precision = "high",
 };

@@ -138,4 +138,5 @@ const sl_rule_def sl_rule_sl006 = {
     .level = SL_LEVEL_WARNING,
     .tags = {"sharding", "correctness", NULL},
     .check = check,
+    .precision = "high",
 };

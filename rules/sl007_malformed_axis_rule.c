@@ -55,4 +55,5 @@ const sl_rule_def sl_rule_sl007 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"sharding", "correctness", NULL},
     .check = check,
+    .precision = "very-high",
 };

@@ -152,4 +152,5 @@ const sl_rule_def sl_rule_sl008 = {
     .level = SL_LEVEL_NOTE,
     .tags = {"sharding", NULL},
     .check = check,
+    .precision = "medium",
 };

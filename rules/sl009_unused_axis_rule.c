@@ -143,4 +143,5 @@ const sl_rule_def sl_rule_sl009 = {
     .level = SL_LEVEL_NOTE,
     .tags = {"sharding", NULL},
     .check = check,
+    .precision = "medium",
 };

@@ -182,4 +182,5 @@ const sl_rule_def sl_rule_sl102 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"maxtext", "correctness", NULL},
     .check = check,
+    .precision = "very-high",
 };

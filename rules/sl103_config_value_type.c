@@ -369,4 +369,5 @@ const sl_rule_def sl_rule_sl103 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"maxtext", "correctness", NULL},
     .check = check,
+    .precision = "high",
 };

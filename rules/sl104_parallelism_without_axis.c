@@ -160,4 +160,5 @@ const sl_rule_def sl_rule_sl104 = {
     .level = SL_LEVEL_WARNING,
     .tags = {"mesh", "maxtext", NULL},
     .check = check,
+    .precision = "high",
 };

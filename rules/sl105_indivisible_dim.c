@@ -160,4 +160,5 @@ const sl_rule_def sl_rule_sl105 = {
     .level = SL_LEVEL_WARNING,
     .tags = {"mesh", "sharding", "correctness", NULL},
     .check = check,
+    .precision = "medium",
 };

@@ -523,4 +523,5 @@ const sl_rule_def sl_rule_sl106 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"maxtext", "correctness", NULL},
     .check = check,
+    .precision = "high",
 };

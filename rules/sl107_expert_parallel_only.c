@@ -123,4 +123,5 @@ const sl_rule_def sl_rule_sl107 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"maxtext", "moe", "correctness", NULL},
     .check = check,
+    .precision = "very-high",
 };

@@ -80,4 +80,5 @@ const sl_rule_def sl_rule_sl108 = {
     .level = SL_LEVEL_ERROR,
     .tags = {"maxtext", "mesh", "correctness", NULL},
     .check = check,
+    .precision = "very-high",
 };
