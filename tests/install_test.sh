@@ -48,8 +48,8 @@ expect() {
 expect "check " ch
 expect "--format " check --fo
 expect "sarif " check x.yml --format s
-expect "SL001,SL001 SL001,SL002 SL001,SL003 SL001,SL004 " check --select SL001,SL00
+expect "SL001,SL001 SL001,SL002 SL001,SL003 SL001,SL004 SL001,SL005 SL001,SL006 SL001,SL007 SL001,SL008 SL001,SL009 " check --select SL001,SL00
 expect "--output " check --outp
 expect "" check -o ""
-expect "SL001 SL002 SL003 SL004 " explain SL00
+expect "SL001 SL002 SL003 SL004 SL005 SL006 SL007 SL008 SL009 " explain SL00
 expect "text json " rules --format ""

@@ -65,7 +65,7 @@ Test(select, ids_names_prefixes_and_all)
     cr_expect(s[cli_rule_index(sl_rule_find("SL003"))]);
     cli_ruleset p = cli_ruleset_new(a);
     cr_expect_null(cli_rules_add(a, p, "SL00"));
-    cr_expect_eq(count(p), 4, "SL00 is SL001..SL004");
+    cr_expect_eq(count(p), 9, "SL00 is SL001..SL009");
     cli_ruleset all = cli_ruleset_new(a);
     cr_expect_null(cli_rules_add(a, all, "ALL"));
     cr_expect_eq(count(all), sl_rule_count);
