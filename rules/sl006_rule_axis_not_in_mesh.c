@@ -58,8 +58,7 @@ typedef struct {
     sl_findings *out;
     const char **axes;
     size_t naxes;
-    const char *where;        /* "the rule for `activation_exp`", "data_sharding" */
-    const char *key;
+    const sl_rule *rule;      /* the rule walked, NULL for data_sharding */
 } walk;
 
 static void add_fix(walk *w, sl_finding *f, const sl_node *n, const char *to)
@@ -79,10 +78,13 @@ static void report(walk *w, const sl_node *n)
     sl_arena *a = w->ctx->arena;
     const char *axis = sl_node_text(n);
     const char *near = sl_rule_closest(axis, w->axes, w->naxes);
+    const char *where = w->rule ? sl_sprintf(a, "the rule for `%s`", w->rule->name)
+                                : "data_sharding";
     sl_finding *f = sl_findings_add(a, w->out, &sl_rule_sl006, SL_LEVEL_WARNING, n->loc,
-        sl_sprintf(a, "%s names mesh axis '%s', which mesh_axes does not have%s%s%s", w->where,
+        sl_sprintf(a, "%s names mesh axis '%s', which mesh_axes does not have%s%s%s", where,
                    axis, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : ""));
-    f->key = sl_sprintf(a, "SL006:%s:%s", w->key, axis);
+    f->key = w->rule ? sl_sprintf(a, "SL006:rule:%s:%s", w->rule->name, axis)
+                     : sl_sprintf(a, "SL006:data_sharding:%s", axis);
     f->loc_label = "the axis";
     f->stays = sl_rule_is_yaml(n->loc.file);
     sl_finding_note(a, f, "MaxText drops an axis the mesh does not have, so this dim is "
@@ -119,13 +121,10 @@ static void check(const sl_lint_ctx *ctx, sl_findings *out)
     if (!w.axes)
         return;
     for (size_t i = 0; i < ctx->config->nrules; i++) {
-        const sl_rule *r = &ctx->config->rules[i];
-        w.where = sl_sprintf(ctx->arena, "the rule for `%s`", r->name);
-        w.key = sl_sprintf(ctx->arena, "rule:%s", r->name);
-        visit(&w, r->mesh);
+        w.rule = &ctx->config->rules[i];
+        visit(&w, w.rule->mesh);
     }
-    w.where = "data_sharding";
-    w.key = "data_sharding";
+    w.rule = NULL;
     visit(&w, sl_config_get(ctx->config, "data_sharding"));
 }
 

@@ -2,6 +2,7 @@
  * tensor spec uses. */
 #include <string.h>
 
+#include "shardlint/limits.h"
 #include "shardlint/rule.h"
 
 extern const sl_rule_def sl_rule_sl009;
@@ -116,23 +117,47 @@ static void report(const sl_lint_ctx *ctx, sl_findings *out, const sl_rule *r,
     f->stays = sl_rule_is_yaml(r->loc.file);
 }
 
+static void report_more(const sl_lint_ctx *ctx, sl_findings *out, const sl_rule *first,
+                        size_t n)
+{
+    sl_finding *f = sl_findings_add(ctx->arena, out, &sl_rule_sl009, SL_LEVEL_NOTE, first->loc,
+        sl_sprintf(ctx->arena, "%zu more rules from here on name logical axes no known tensor "
+                               "spec uses", n));
+    f->key = "SL009:more";
+    f->loc_label = "the first of them";
+    f->stays = sl_rule_is_yaml(first->loc.file);
+}
+
+static bool from_base_yml(const sl_lint_ctx *ctx, const sl_rule *r)
+{
+    const sl_node *base = ctx->config->base_file;
+    return base && r->loc.file && strcmp(r->loc.file, base->loc.file) == 0;
+}
+
 static void check(const sl_lint_ctx *ctx, sl_findings *out)
 {
     sl_strmap used = {0};
-    size_t at;
+    size_t at, n = 0;
+    const sl_rule *first_more = NULL;
     /* A note with no fix: nothing a fix's re-lint weighs. */
     if (!ctx->offer_fixes || !model_code_scanned(ctx))
         return;
     for (size_t i = 0; i < ctx->config->nrules; i++) {
         const sl_rule *r = &ctx->config->rules[i];
-        if (sl_config_rule(ctx->config, r->name) != r || base_has(ctx, r->name) ||
-            named_constant(ctx, r->name))
+        if (from_base_yml(ctx, r) || sl_config_rule(ctx->config, r->name) != r ||
+            base_has(ctx, r->name) || named_constant(ctx, r->name))
             continue;
         if (!used.n)
             collect(ctx, &used);
-        if (!sl_strmap_get(&used, r->name, &at))
+        if (sl_strmap_get(&used, r->name, &at))
+            continue;
+        if (n++ < SL_UNUSED_RULES_MAX)
             report(ctx, out, r, &used);
+        else if (!first_more)
+            first_more = r;
     }
+    if (first_more)
+        report_more(ctx, out, first_more, n - SL_UNUSED_RULES_MAX);
 }
 
 const sl_rule_def sl_rule_sl009 = {

@@ -37,6 +37,10 @@
 #define SL_LSP_MAX_HEADER 8192
 /* Tensors listed in one hover. */
 #define SL_LSP_HOVER_TENSORS 24
+/* Unused rules reported one by one per config; the rest are counted in one
+ * more note (a generated rule list can hold tens of thousands). */
+#define SL_UNUSED_RULES_MAX 32
+
 /* Names longer than this are not compared for spelling suggestions. */
 #define SL_SPELL_MAX_LEN 256
 

@@ -290,7 +290,7 @@ void tree_keys_read(sl_arena *a, sl_tree *t)
 bool sl_tree_code_has(const sl_tree *t, const char *text)
 {
     size_t answer;
-    if (!t)
+    if (!t || !t->ncode)
         return false;
     if (sl_strmap_get(&t->memo->answers, text, &answer))
         return answer;
