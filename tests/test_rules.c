@@ -3,9 +3,11 @@
  * a src/maxtext checkout whose types.py defines the keys and makes the
  * checks, an older MaxText/ checkout, and a config outside any checkout. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "shardlint/engine.h"
+#include "shardlint/limits.h"
 #include "shardlint/rule.h"
 #include "support.h"
 
@@ -220,6 +222,18 @@ Test(rules, unused_rule_is_noted_with_the_name_meant)
     cr_assert_not_null(f);
     cr_expect(strstr(f->message, "did you mean `activation_length`"));
     cr_expect_null(find("SL009", "`layers`"), "base.yml's own rules are MaxText's vocabulary");
+}
+
+Test(rules, unused_rules_past_the_cap_are_counted_in_one_note)
+{
+    char words[4096] = "logical_axis_rules=[";
+    for (int i = 0; i < SL_UNUSED_RULES_MAX + 8; i++)
+        snprintf(words + strlen(words), sizeof words - strlen(words), "%s[unused_%d,[data]]",
+                 i ? "," : "", i);
+    strcat(words, "]");
+    check(MT "base.yml", W(words), 8);
+    cr_expect_eq(count("SL009"), SL_UNUSED_RULES_MAX + 1);
+    cr_expect_not_null(find("SL009", "8 more rules from here on"));
 }
 
 /* ---- SL102-SL104 ------------------------------------------------------------------- */
