@@ -62,6 +62,17 @@ const char **sl_rule_mesh_axes(const sl_lint_ctx *ctx, size_t *n)
     return names;
 }
 
+bool sl_rule_list_names(const sl_node *rules, const char *name)
+{
+    for (size_t i = 0; rules && rules->kind == SL_NODE_SEQ && i < rules->n; i++) {
+        const sl_node *e = rules->items[i];
+        const char *n = e->kind == SL_NODE_SEQ && e->n ? sl_node_text(e->items[0]) : NULL;
+        if (n && strcmp(n, name) == 0)
+            return true;
+    }
+    return false;
+}
+
 double sl_rule_num(const sl_config *c, const char *key, double dflt)
 {
     const sl_node *n = sl_config_get(c, key);

@@ -50,14 +50,7 @@ static const char doc[] =
  * the overrides or a custom mesh dropped it. */
 static bool chain_has_rule(const sl_config *c, const char *name)
 {
-    const sl_node *rules = sl_map_get(c->base_values, "logical_axis_rules");
-    for (size_t i = 0; rules && rules->kind == SL_NODE_SEQ && i < rules->n; i++) {
-        const sl_node *e = rules->items[i];
-        const char *n = e->kind == SL_NODE_SEQ && e->n ? sl_node_text(e->items[0]) : NULL;
-        if (n && strcmp(n, name) == 0)
-            return true;
-    }
-    return false;
+    return sl_rule_list_names(sl_map_get(c->base_values, "logical_axis_rules"), name);
 }
 
 static bool is_user_spec(const sl_spec *s)

@@ -90,14 +90,7 @@ static bool named_constant(const sl_lint_ctx *ctx, const char *name)
 /* base.yml's own rules are MaxText's vocabulary. */
 static bool base_has(const sl_lint_ctx *ctx, const char *name)
 {
-    const sl_node *rules = sl_map_get(ctx->config->base_file, "logical_axis_rules");
-    for (size_t i = 0; rules && rules->kind == SL_NODE_SEQ && i < rules->n; i++) {
-        const sl_node *e = rules->items[i];
-        const char *n = e->kind == SL_NODE_SEQ && e->n ? sl_node_text(e->items[0]) : NULL;
-        if (n && strcmp(n, name) == 0)
-            return true;
-    }
-    return false;
+    return sl_rule_list_names(sl_map_get(ctx->config->base_file, "logical_axis_rules"), name);
 }
 
 static void report(const sl_lint_ctx *ctx, sl_findings *out, const sl_rule *r,

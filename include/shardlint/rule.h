@@ -85,6 +85,10 @@ bool sl_rule_tree_assumed(const sl_lint_ctx *ctx);
 
 bool sl_rule_is_yaml(const char *path);
 
+/* Whether a logical_axis_rules value as a file writes it (not merged) has an
+ * entry for `name`. */
+bool sl_rule_list_names(const sl_node *rules, const char *name);
+
 /* A config value as MaxText reads it, or dflt when unset or of another
  * type: a number (ints, floats, bools), a truth value (Python truthiness),
  * a string. */
