@@ -84,13 +84,25 @@ static bool model_code_scanned(const sl_lint_ctx *ctx)
  * which model code then uses by the constant's name. */
 static bool named_constant(const sl_lint_ctx *ctx, const char *name)
 {
-    return sl_tree_code_has(ctx->tree, sl_sprintf(ctx->arena, "= \"%s\"", name));
+    return ctx->tree && ctx->tree->ncode &&
+           sl_tree_code_has(ctx->tree, sl_sprintf(ctx->arena, "= \"%s\"", name));
 }
 
-/* base.yml's own rules are MaxText's vocabulary. */
-static bool base_has(const sl_lint_ctx *ctx, const char *name)
+/* base.yml's own rules are MaxText's vocabulary; their names are put in
+ * `vocabulary` the first time it is asked (a model file's generated rule
+ * list can ask tens of thousands of times). */
+static bool base_has(const sl_lint_ctx *ctx, sl_strmap *vocabulary, const char *name)
 {
-    return sl_rule_list_names(sl_map_get(ctx->config->base_file, "logical_axis_rules"), name);
+    const sl_node *rules = sl_map_get(ctx->config->base_file, "logical_axis_rules");
+    size_t at;
+    if (!vocabulary->n && rules && rules->kind == SL_NODE_SEQ)
+        for (size_t i = 0; i < rules->n; i++) {
+            const sl_node *e = rules->items[i];
+            const char *n = e->kind == SL_NODE_SEQ && e->n ? sl_node_text(e->items[0]) : NULL;
+            if (n)
+                sl_strmap_put(ctx->arena, vocabulary, n, 0);
+        }
+    return sl_strmap_get(vocabulary, name, &at);
 }
 
 static void report(const sl_lint_ctx *ctx, sl_findings *out, const sl_rule *r,
@@ -127,9 +139,17 @@ static bool from_base_yml(const sl_lint_ctx *ctx, const sl_rule *r)
     return base && r->loc.file && strcmp(r->loc.file, base->loc.file) == 0;
 }
 
+/* The first rule for its name (the table's own index: sl_config_rule would
+ * memoize every one of a long generated list). */
+static bool first_of_name(const sl_config *c, const sl_rule *r)
+{
+    size_t at;
+    return sl_strmap_get(&c->table.first, r->name, &at) && at == r->index;
+}
+
 static void check(const sl_lint_ctx *ctx, sl_findings *out)
 {
-    sl_strmap used = {0};
+    sl_strmap used = {0}, vocabulary = {0};
     size_t at, n = 0;
     const sl_rule *first_more = NULL;
     /* A note with no fix: nothing a fix's re-lint weighs. */
@@ -137,8 +157,8 @@ static void check(const sl_lint_ctx *ctx, sl_findings *out)
         return;
     for (size_t i = 0; i < ctx->config->nrules; i++) {
         const sl_rule *r = &ctx->config->rules[i];
-        if (from_base_yml(ctx, r) || sl_config_rule(ctx->config, r->name) != r ||
-            base_has(ctx, r->name) || named_constant(ctx, r->name))
+        if (from_base_yml(ctx, r) || !first_of_name(ctx->config, r) ||
+            base_has(ctx, &vocabulary, r->name) || named_constant(ctx, r->name))
             continue;
         if (!used.n)
             collect(ctx, &used);
