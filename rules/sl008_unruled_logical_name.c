@@ -143,7 +143,7 @@ const sl_rule_def sl_rule_sl008 = {
                "always replicated",
     .doc = doc,
     .level = SL_LEVEL_NOTE,
-    .tags = {"sharding", NULL},
+    .tags = {"sharding", "correctness", NULL},
     .check = check,
     .precision = "medium",
 };

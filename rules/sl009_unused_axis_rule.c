@@ -179,7 +179,7 @@ const sl_rule_def sl_rule_sl009 = {
     .summary = "A logical_axis_rules entry names a logical axis that no known tensor spec uses",
     .doc = doc,
     .level = SL_LEVEL_NOTE,
-    .tags = {"sharding", NULL},
+    .tags = {"sharding", "correctness", NULL},
     .check = check,
     .precision = "medium",
 };

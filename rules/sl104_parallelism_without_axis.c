@@ -158,7 +158,7 @@ const sl_rule_def sl_rule_sl104 = {
                "ignores it",
     .doc = doc,
     .level = SL_LEVEL_WARNING,
-    .tags = {"mesh", "maxtext", NULL},
+    .tags = {"mesh", "maxtext", "correctness", NULL},
     .check = check,
     .precision = "high",
 };

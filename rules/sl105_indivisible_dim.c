@@ -29,8 +29,8 @@ static const char doc[] =
     "attention, and where MaxText adjusts shardings for indivisible shapes the axis is\n"
     "silently dropped and the dim replicated.\n\n"
     "## Levels\n"
-    "warning; note when the count depends on a device count shardlint assumed (no\n"
-    "`--devices`, and the config leaves an ICI value at -1).\n\n"
+    "warning; note when the size or the shards depend on a device count shardlint\n"
+    "assumed (no `--devices`, and the config leaves an ICI value at -1 to fill).\n\n"
     "## Example\n"
     "```yaml\n"
     "num_experts: 6\n"
@@ -60,7 +60,20 @@ typedef struct {
     sl_findings *out;
 } run;
 
-/* Reports `what` (size) over the shards of dim d of names, at key's value. */
+/* Whether a mesh axis in `axes` (as sl_rule_dim_shards words them) took
+ * its size from a device count nothing states. */
+static bool rests_on_assumption(sl_arena *a, const sl_mesh *m, const char *axes)
+{
+    if (sl_devices_known(&m->devices_from))
+        return false;
+    for (size_t i = 0; i < m->naxes; i++)
+        if (m->axes[i].ici_filled && strstr(axes, sl_sprintf(a, "'%s'", m->axes[i].name)))
+            return true;
+    return false;
+}
+
+/* Reports `what` (size) over the shards of dim d of names, at key's value;
+ * `assumed`: the size itself rests on the device count. */
 static void check_dim(run *r, const char *key, const char *what, long long size,
                       const char *const *names, size_t n, size_t d, bool assumed,
                       const char *consequence)
@@ -70,6 +83,7 @@ static void check_dim(run *r, const char *key, const char *what, long long size,
     long long shards = sl_rule_dim_shards(r->ctx, names, n, d, &axes);
     if (size <= 0 || shards <= 1 || size % shards == 0)
         return;
+    assumed |= rests_on_assumption(a, r->ctx->mesh, axes);
     const sl_node *v = sl_config_get(r->ctx->config, key);
     sl_loc at = v && sl_loc_is_set(v->loc) ? v->loc : r->ctx->mesh->axes_loc;
     sl_finding *f = sl_findings_add(a, r->out, &sl_rule_sl105,
