@@ -5,15 +5,6 @@
 #include "engine_internal.h"
 #include "shardlint/rule.h"
 
-/* A directory lints base.yml with many models, and they share the findings
- * base.yml causes: each is kept once, by rule, key and location. */
-const char *finding_identity(sl_arena *a, const sl_finding *f)
-{
-    char where[1024];
-    return sl_sprintf(a, "%s\n%s\n%s", f->rule ? f->rule->id : "", f->key ? f->key : "",
-                      sl_loc_str(f->loc, where, sizeof where));
-}
-
 static bool in_file(sl_loc l, const char *file)
 {
     return l.file && strcmp(l.file, file) == 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_internal.h"
 #include "shardlint/rule.h"
 
 void sl_findings_push(sl_arena *a, sl_findings *f, sl_finding *x)
@@ -169,4 +170,13 @@ int sl_level_parse(const char *s, sl_level *out)
         }
     }
     return -1;
+}
+
+/* A directory lints base.yml with many models, and they share the findings
+ * base.yml causes: each is kept once, by rule, key and location. */
+const char *finding_identity(sl_arena *a, const sl_finding *f)
+{
+    char where[1024];
+    return sl_sprintf(a, "%s\n%s\n%s", f->rule ? f->rule->id : "", f->key ? f->key : "",
+                      sl_loc_str(f->loc, where, sizeof where));
 }

@@ -20,13 +20,6 @@ static const struct {
 static const char *const code_files[] = {"pyconfig.py", "configs/pyconfig.py", "configs/types.py",
                                          "common_types.py", "common/common_types.py"};
 
-const sl_tree_file *sl_tree_code(const sl_tree *t, const char *tail)
-{
-    for (size_t i = 0; t && i < t->ncode; i++)
-        if (sl_path_has_suffix(t->code[i].path, tail))
-            return &t->code[i];
-    return NULL;
-}
 
 static void read_code(sl_arena *a, sl_tree *t)
 {

@@ -8,6 +8,14 @@
 
 #include "engine_internal.h"
 
+const sl_tree_file *sl_tree_code(const sl_tree *t, const char *tail)
+{
+    for (size_t i = 0; t && i < t->ncode; i++)
+        if (sl_path_has_suffix(t->code[i].path, tail))
+            return &t->code[i];
+    return NULL;
+}
+
 static const char *const py_keywords[] = {
     "if", "else", "elif", "try", "except", "finally", "for", "while", "with", "def",
     "class", "return", "lambda", "match", "case", "pass", "raise", "assert", "del",
