@@ -8,9 +8,9 @@
     .conds = {__VA_ARGS__},                                            \
     .nconds = sizeof((sl_cond[]){__VA_ARGS__}) / sizeof(sl_cond)
 
-#define IS(key, op, val) {key, op, val}
-#define ON(key) {key, SL_COND_TRUE, NULL}
-#define OFF(key) {key, SL_COND_FALSE, NULL}
+#define IS(k, o, v) {.key = (k), .op = (o), .value = (v)}
+#define ON(k) {.key = (k), .op = SL_COND_TRUE}
+#define OFF(k) {.key = (k), .op = SL_COND_FALSE}
 
 /* RoutedMoE exists only in MoE models. */
 #define MOE IS("num_experts", SL_COND_GT, "1")

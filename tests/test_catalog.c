@@ -364,3 +364,68 @@ Test(catalog, batch_dims_point_at_the_batch)
                       "%s", s->id);
     }
 }
+
+/* Conditions read from code: a mesh size (or the number the code may use
+ * instead), a list of values, and what the config cannot answer. */
+Test(catalog, conditions_from_code)
+{
+    config("{decoder_block: gemma3, scan_layers: true}");
+    sl_axis axes[] = {{.name = "context_autoregressive", .size = 1}, {.name = "fsdp", .size = 4}};
+    sl_mesh m = {.axes = axes, .naxes = 2};
+    sl_cond_eval ev;
+    sl_cond cp = {.key = "context_autoregressive", .op = SL_COND_GT, .value = "1", .mesh = true,
+                  .alt = "1", .lenient = true};
+    cr_expect_not(sl_cond_holds(&cp, &C, &m, &ev));
+    cr_expect_eq(ev.size, 1);
+    cr_expect_str_eq(sl_cond_eval_str(A, &ev), "mesh axis 'context_autoregressive' has size 1");
+    axes[0].size = 2;
+    cr_expect(sl_cond_holds(&cp, &C, &m, NULL));
+    /* cp == 1 may hold on any mesh: the code resets cp to 1 on some path. */
+    sl_cond one = {.key = "context_autoregressive", .op = SL_COND_EQ, .value = "1", .mesh = true,
+                   .alt = "1"};
+    cr_expect(sl_cond_holds(&one, &C, &m, NULL));
+    one.alt = NULL;
+    cr_expect_not(sl_cond_holds(&one, &C, &m, NULL));
+    /* An axis the mesh lacks has size 1; without a mesh the condition holds. */
+    sl_cond ge = {.key = "expert", .op = SL_COND_GE, .value = "2", .mesh = true};
+    cr_expect_not(sl_cond_holds(&ge, &C, &m, NULL));
+    cr_expect(sl_cond_holds(&ge, &C, NULL, NULL));
+
+    sl_cond in = {.key = "decoder_block", .op = SL_COND_IN, .value = "gemma2|gemma3"};
+    cr_expect(sl_cond_holds(&in, &C, &m, NULL));
+    in.value = "gemma|gemma2";
+    cr_expect_not(sl_cond_holds(&in, &C, &m, &ev));
+    cr_expect_str_eq(sl_cond_str(A, &in), "decoder_block in [gemma,gemma2]");
+    cr_expect_str_eq(sl_cond_eval_str(A, &ev), "decoder_block = gemma3 (base.yml:200:1)");
+
+    /* A key the config does not have: false for the catalog, true when read
+     * from code (the config cannot say the code does not run). */
+    sl_cond key = {.key = "use_x", .op = SL_COND_TRUE};
+    cr_expect_not(sl_cond_holds(&key, &C, &m, NULL));
+    key.lenient = true;
+    cr_expect(sl_cond_holds(&key, &C, &m, NULL));
+    sl_cond scan = {.key = "scan_layers", .op = SL_COND_FALSE, .lenient = true,
+                    .text = "cfg.scan_layers", .negated = true};
+    cr_expect_not(sl_cond_holds(&scan, &C, &m, NULL));
+    cr_expect_str_eq(sl_cond_str(A, &scan), "not `cfg.scan_layers`");
+}
+
+/* A model family's own files are live only for that family; files every
+ * family uses are not listed, nor files of the same name elsewhere. */
+Test(catalog, code_files_by_family)
+{
+    const sl_code_file *f = sl_code_file_find("src/maxtext/layers/attention_compressed.py");
+    cr_assert_not_null(f);
+    config("{decoder_block: mixtral}");
+    cr_expect_not(sl_conds_hold(f->conds, f->nconds, &C, NULL, NULL, NULL));
+    config("{decoder_block: deepseek4}");
+    cr_expect(sl_conds_hold(f->conds, f->nconds, &C, NULL, NULL, NULL));
+    cr_expect_not_null(sl_code_file_find("MaxText/layers/llama2.py"));
+    cr_expect_not_null(sl_code_file_find("models/llama2.py"));
+    cr_expect_null(sl_code_file_find("src/maxtext/layers/moe.py"));
+    cr_expect_null(sl_code_file_find("checkpoint_conversion/llama2.py"));
+    cr_expect_null(sl_code_file_find("notmodels/llama2.py"));
+    /* A tree whose config has no decoder_block runs every file. */
+    config("{num_experts: 1}");
+    cr_expect(sl_conds_hold(f->conds, f->nconds, &C, NULL, NULL, NULL));
+}

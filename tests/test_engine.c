@@ -43,16 +43,35 @@ Test(engine, scanned_sites_match_the_catalog)
     cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[0]);
     cat[0].file = "oe.py";
     cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
-    /* One renamed dim is still the site (code after the no-exp fix)... */
+    /* The tree's code wins: the variable in its def is the site whatever
+     * names this tree gives it (one renamed dim, as the no-exp fix does, or
+     * an older tree's names)... */
     s.logical[2] = "activation_embed";
     cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
-    /* ...two are another tensor... */
     s.logical[1] = "activation_batch_no_exp";
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
+    /* ...the closest names decide between two sites of one variable... */
+    cat[0] = cat[1];
+    cat[0].id = "closer";
+    cat[0].logical[1] = "activation_batch_no_exp";
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[0]);
+    /* ...a method is named with its class, and self. is the same variable... */
+    cat[0].function = "RoutedMoE.dense_matmul";
+    s.variable = "self.dispatch_axis";
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[0]);
+    /* ...another def or another dim count is another tensor... */
+    s.function = "sparse_matmul";
     cr_expect_null(sl_catalog_match(&s, cat, 2));
+    s.function = "dense_matmul";
+    s.ndims = 2;
+    cr_expect_null(sl_catalog_match(&s, cat, 2));
+    s.ndims = 3;
     /* ...and without a named variable only an exact match counts. */
-    s.logical[1] = "activation_batch";
-    cat[1].variable = NULL;
+    cat[0].variable = cat[1].variable = NULL;
     cr_expect_null(sl_catalog_match(&s, cat, 2));
+    s.logical[1] = "activation_batch";
+    s.logical[2] = NULL;
+    cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
 }
 
 static void write_file(const char *path, const char *text)

@@ -33,7 +33,7 @@ static sl_vec scan(const char *src)
 {
     sl_vec sites = {0};
     sl_err err;
-    cr_assert_eq(sl_scan_py_buf(arena, src, strlen(src), "t.py", known, NKNOWN, &sites, &err), 0);
+    cr_assert_eq(sl_scan_py_buf(arena, src, strlen(src), "t.py", known, NKNOWN, &sites, NULL, &err), 0);
     return sites;
 }
 
@@ -42,7 +42,7 @@ Test(scan_py, fixture_matches_expected)
     sl_vec sites = {0};
     sl_err err;
     cr_assert_eq(sl_scan_py_file(arena, fixture("scan/carriers.py"), "carriers.py", known, NKNOWN,
-                                 &sites, &err), 0, "%s", err.msg);
+                                 &sites, NULL, &err), 0, "%s", err.msg);
     char *expected = slurp(fixture("scan/carriers.expected"));
     cr_assert_not_null(expected);
     size_t i = 0;
@@ -54,6 +54,53 @@ Test(scan_py, fixture_matches_expected)
         i++;
     }
     cr_expect_eq(i, sites.n, "%zu sites, %zu expected", sites.n, i);
+    free(expected);
+}
+
+/* "25:16 (activation_batch, activation_length) | capacity_factor > 0; ..." */
+static const char *guard_line(const sl_py_site *s)
+{
+    const char *line = sl_sprintf(arena, "%d:%d (", s->loc.line, s->loc.col);
+    for (size_t i = 0; i < s->ndims; i++)
+        line = sl_sprintf(arena, "%s%s%s", line, i ? ", " : "",
+                          s->logical[i] ? s->logical[i] : "None");
+    line = sl_sprintf(arena, "%s)%s |", line, s->index_array ? " index" : "");
+    for (size_t i = 0; i < s->nguards; i++) {
+        const sl_py_guard *g = &s->guards[i];
+        const char *value = g->value ? g->value : g->value_ref ? g->value_ref : "";
+        line = sl_sprintf(arena, "%s%s %s%s %s%s%s%s%s", line, i ? ";" : "",
+                          g->mesh ? "mesh:" : "", g->name, sl_cond_op_str(g->op), *value ? " " : "",
+                          value, g->alt ? " or " : "", g->alt ? g->alt : "");
+    }
+    return line;
+}
+
+/* Each spec's guards: if/elif/else branches, conditional expressions, a
+ * variable's uses, local names followed to a mesh size, index arrays. */
+Test(scan_py, guards_match_expected)
+{
+    sl_vec sites = {0}, consts = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_py_file(arena, fixture("scan/guards.py"), "guards.py", known, NKNOWN,
+                                 &sites, &consts, &err), 0, "%s", err.msg);
+    char *expected = slurp(fixture("scan/guards.expected"));
+    cr_assert_not_null(expected);
+    size_t i = 0;
+    for (char *line = strtok(expected, "\n"); line; line = strtok(NULL, "\n")) {
+        if (line[0] == '#')
+            continue;
+        if (strncmp(line, "const ", 6) == 0) {
+            cr_assert_lt(i - sites.n, consts.n, "missing constant: %s", line);
+            const sl_py_const *c = consts.items[i++ - sites.n];
+            cr_expect_str_eq(sl_sprintf(arena, "const %s = %s", c->name, c->value), line);
+            continue;
+        }
+        cr_assert_lt(i, sites.n, "missing site: %s", line);
+        cr_expect_str_eq(guard_line(sites.items[i]), line);
+        i++;
+    }
+    cr_expect_eq(i, sites.n + consts.n, "%zu sites and constants, %zu expected",
+                 sites.n + consts.n, i);
     free(expected);
 }
 
@@ -152,7 +199,7 @@ Test(scan_py, null_known_counts_every_string)
     sl_vec sites = {0};
     sl_err err;
     const char *src = "x = ('float32', None)\n";
-    cr_assert_eq(sl_scan_py_buf(arena, src, strlen(src), "t.py", NULL, 0, &sites, &err), 0);
+    cr_assert_eq(sl_scan_py_buf(arena, src, strlen(src), "t.py", NULL, 0, &sites, NULL, &err), 0);
     cr_expect_eq(sites.n, 1);
 }
 
@@ -169,11 +216,11 @@ Test(scan_py, dir_scan_names_files_relative_to_the_dir)
 {
     sl_vec sites = {0};
     sl_err err;
-    cr_assert_eq(sl_scan_py_dir(arena, fixture("scan"), known, NKNOWN, &sites, &err), 0, "%s",
+    cr_assert_eq(sl_scan_py_dir(arena, fixture("scan"), known, NKNOWN, &sites, NULL, &err), 0, "%s",
                  err.msg);
     cr_assert_gt(sites.n, 0);
     cr_expect_str_eq(((sl_py_site *)sites.items[0])->loc.file, "carriers.py");
-    cr_expect_eq(sl_scan_py_dir(arena, fixture("scan/nope"), known, NKNOWN, &sites, &err), -1);
+    cr_expect_eq(sl_scan_py_dir(arena, fixture("scan/nope"), known, NKNOWN, &sites, NULL, &err), -1);
 }
 
 Test(scan_py, site_string)

@@ -51,6 +51,19 @@ typedef struct {
     const sl_tree *tree;           /* the checkout the entry is in, or NULL */
 } sl_scenario;
 
+/* A scanned spec a run does not lint, and why: a condition the code states
+ * for it does not hold (eval), or a reason in words (an index array; a
+ * catalog site the tree's code does not have). */
+typedef struct {
+    const sl_spec *spec;
+    sl_cond_eval eval;             /* eval.cond NULL when reason says why */
+    const char *reason;
+} sl_spec_skipped;
+
+/* Why, in words: "`cp > 1` (layers/moe.py:2903:12) does not hold: mesh axis
+ * 'context_autoregressive' has size 1". */
+const char *sl_spec_skipped_why(sl_arena *a, const sl_spec_skipped *k);
+
 typedef struct {
     sl_config config;
     sl_mesh mesh;
@@ -58,6 +71,8 @@ typedef struct {
     sl_mesh_error mesh_error;
     sl_resolved *tensors;
     size_t ntensors;
+    sl_spec_skipped *skipped;
+    size_t nskipped;
     sl_findings findings;
 } sl_lint_result;
 
@@ -96,11 +111,20 @@ void sl_session_set_cache_budget(sl_session *s, size_t bytes);
 int sl_lint_run(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_lint_result *out,
                 sl_err *err);
 
-/* The live tensor specs of a config: catalog sites whose conditions hold,
- * then the scenario's own specs that name a logical axis the config's rules
- * know. */
-size_t sl_lint_specs(sl_session *s, sl_arena *a, const sl_scenario *sc, const sl_config *c,
-                     const sl_spec ***out);
+/* The specs of a run: live ones and skipped ones. */
+typedef struct {
+    const sl_spec **live;
+    size_t nlive;
+    sl_spec_skipped *skipped;
+    size_t nskipped;
+} sl_spec_set;
+
+/* The live tensor specs of a config on a mesh: catalog sites whose
+ * conditions hold (and that the tree's code, when scanned, has), then the
+ * scenario's own specs that name a logical axis the config's rules know and
+ * whose conditions hold. */
+void sl_lint_specs(sl_session *s, sl_arena *a, const sl_scenario *sc, const sl_config *c,
+                   const sl_mesh *m, sl_spec_set *out);
 
 /* Latent mode: a MoE config (num_experts > 1) whose expert axis has size 1
  * is linted again under an expert-parallel probe (expert axis = every device

@@ -18,6 +18,11 @@
 /* Brackets and def/class scopes tracked by the Python scanner. */
 #define SL_SCAN_MAX_FRAMES 256
 #define SL_SCAN_MAX_SCOPES 128
+/* Tokens of one condition or value the Python scanner reads as a guard, and
+ * branches of one if/elif chain it negates for the next: longer ones are not
+ * read (the site is then guarded by less, never by more). */
+#define SL_SCAN_MAX_COND_TOKENS 64
+#define SL_SCAN_MAX_BRANCHES 16
 /* Nested ${...} in a shell word deeper than this is not a real script. */
 #define SL_SH_MAX_EXPANSION_DEPTH 32
 

@@ -134,6 +134,11 @@ typedef struct {
     int peel_dim;
     const char *peel_axis;
     const struct sl_site *site; /* the catalog site, when it is one */
+    /* A scanned spec exists only when these hold: its file's family, the
+     * catalog's conditions for its function, the code's own guards. */
+    const struct sl_cond *conds;
+    size_t nconds;
+    const char *not_tensor;    /* why it is never an activation, or NULL */
 } sl_spec;
 
 /* Renames the logical name at one dim of one catalog site or scanned spec
@@ -182,6 +187,10 @@ typedef struct {
     sl_loc dim_locs[SL_MAX_DIMS];
     const char *function;
     const char *variable;
+    /* The scanned code has the site's file but not the site: that MaxText
+     * version does not constrain this tensor there, so the catalog's entry
+     * is not linted (the code's own specs are). loc and names are unset. */
+    bool absent;
 } sl_site_loc;
 
 /* Why a spec cannot be resolved. */
@@ -224,16 +233,27 @@ typedef enum {
     SL_COND_LT,
     SL_COND_TRUE,   /* key is true (bool) */
     SL_COND_FALSE,  /* key is false, or absent */
-    SL_COND_LE      /* for `x <= 0` branches such as capacity_factor */
+    SL_COND_LE,     /* for `x <= 0` branches such as capacity_factor */
+    SL_COND_GE,
+    SL_COND_IN      /* value is one of a '|'-separated list */
 } sl_cond_op;
 
-/* A condition on a config value. `value` is compared as a number when both
- * sides are numbers, else as text. A key absent from the config makes every
- * condition false except SL_COND_FALSE and SL_COND_NE. */
-typedef struct {
-    const char *key;
+/* A condition on a config value, or on a mesh axis size. `value` is compared
+ * as a number when both sides are numbers, else as text. A key absent from
+ * the config makes every condition false except SL_COND_FALSE and
+ * SL_COND_NE, unless the condition is lenient. */
+typedef struct sl_cond {
+    const char *key;         /* config key, or mesh axis when `mesh` */
     sl_cond_op op;
     const char *value;
+    bool mesh;               /* compare the axis size (1 for an axis the mesh lacks) */
+    const char *alt;         /* mesh: another number the code may use instead of
+                                the size; the condition holds if either does */
+    bool lenient;            /* read from code: what the config cannot answer (an
+                                absent key, no mesh) counts as holding */
+    const char *text;        /* the condition as the code writes it, or NULL */
+    bool negated;            /* ...and the site is in its else branch */
+    sl_loc loc;              /* where the code writes it */
 } sl_cond;
 
 #define SL_SITE_MAX_CONDS 8
@@ -263,9 +283,18 @@ extern const size_t sl_catalog_len;
 /* The outcome of one condition for one config, with the value it read. */
 typedef struct {
     const sl_cond *cond;
-    const sl_node *value;    /* NULL when the key is absent */
+    const sl_node *value;    /* NULL when the key is absent or for a mesh axis */
+    long long size;          /* mesh: the axis size */
     bool holds;
 } sl_cond_eval;
+
+/* Whether one condition holds (or, with alternatives, may hold). mesh may be
+ * NULL: mesh conditions then hold. */
+bool sl_cond_holds(const sl_cond *k, const sl_config *c, const sl_mesh *m, sl_cond_eval *ev);
+/* Whether all of conds hold; evals (n entries) may be NULL. The index of the
+ * first that does not goes to *failed (may be NULL). */
+bool sl_conds_hold(const sl_cond *conds, size_t n, const sl_config *c, const sl_mesh *m,
+                   sl_cond_eval *evals, size_t *failed);
 
 /* Whether a site is live; evals (site->nconds entries) may be NULL. */
 bool sl_site_live(const sl_site *s, const sl_config *c, sl_cond_eval *evals);
@@ -275,9 +304,32 @@ void sl_site_spec(const sl_site *s, const sl_config *c, sl_spec *out);
 
 const sl_site *sl_catalog_find(const char *id);
 
-/* The operator as people read it: "==", "!=", ">", "<", "<=", "is true",
- * "is false", for messages such as "capacity_factor > 0". */
+/* The operator as people read it: "==", "!=", ">", "<", "<=", ">=", "in",
+ * "is true", "is false", for messages such as "capacity_factor > 0". */
 const char *sl_cond_op_str(sl_cond_op op);
+/* "capacity_factor > 0", "decoder_block in [deepseek, deepseek4]", or, for a
+ * condition read from code, the code's words. */
+const char *sl_cond_str(sl_arena *a, const sl_cond *k);
+/* What the config says about it: "capacity_factor = -1.0 (base.yml:217:18)",
+ * "context_autoregressive has size 1", "decoder_block unset". */
+const char *sl_cond_eval_str(sl_arena *a, const sl_cond_eval *ev);
+
+/* ---- MaxText files that only some configs run ------------------------------
+ * A model family's layer file (models/llama2.py, layers/attention_compressed.py)
+ * runs only for the decoder blocks that import it; its scanned sites are live
+ * only under these conditions. The data lives in rules/catalog_files.c. */
+typedef struct {
+    const char *file;        /* base name, inside a layers/ or models/ folder */
+    sl_cond conds[SL_SITE_MAX_CONDS];
+    size_t nconds;
+    const char *why;         /* how MaxText picks the file */
+} sl_code_file;
+
+extern const sl_code_file sl_code_files[];
+extern const size_t sl_code_files_len;
+
+/* The entry for a scanned file's path, or NULL when every config runs it. */
+const sl_code_file *sl_code_file_find(const char *path);
 
 /* ---- the MaxText checkout a config belongs to ------------------------------
  * MaxText kept its package in three places over its history, and what its

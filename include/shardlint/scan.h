@@ -21,6 +21,36 @@
  * an enclosing tuple/list literal is not a site: such nests are rule tables
  * (`("activation_batch", "data")` pairs), not tensor specs. Strings,
  * f-strings, docstrings and comments never produce a site. */
+/* A condition the code states for a site to run (`if ...:` around it, or a
+ * conditional expression `spec if ... else None`), in terms a config can
+ * answer: a config key (`self.config.capacity_factor > 0`; a bare name or
+ * `self.NAME` stands for the config key of that name, since MaxText hands
+ * config values on under their own names), or a mesh axis size (`cp > 1`
+ * where cp comes from `mesh.shape.get("context_autoregressive", 1)`, through
+ * assignments and returns in the same file). Conditions the scanner cannot
+ * read this way are left out, so a site is never guarded by more than the
+ * code says. */
+typedef struct {
+    bool mesh;                /* name is a mesh axis whose size is compared */
+    const char *name;         /* config key (or a name that may be one), or mesh axis */
+    const char *alt;          /* a number the code may use instead of the axis
+                                 size (`cp = 1` on some path), NULL when none */
+    sl_cond_op op;            /* already negated for an else branch */
+    const char *value;        /* number or text; NULL for `is true`/`is false` */
+    const char *value_ref;    /* the value is a constant (`ShardMode.EXPLICIT`):
+                                 its name; value is then NULL */
+    const char *text;         /* the condition as written, e.g. "cp > 1" */
+    bool negated;             /* the site is in its else branch */
+    sl_loc loc;
+} sl_py_guard;
+
+/* A string constant at module or class level: `AUTO = "auto"` in class
+ * ShardMode is "ShardMode.AUTO", for guards that compare with it. */
+typedef struct {
+    const char *name;
+    const char *value;
+} sl_py_const;
+
 typedef struct {
     sl_loc loc;               /* opening bracket, or the start of the P(...) call;
                                  file = display path, col in bytes, 1-based */
@@ -33,25 +63,36 @@ typedef struct {
                                  kernel_axes=...), "PartitionSpec" for P/PartitionSpec;
                                  NULL when the spec is never seen passed to a call */
     const char *keyword;      /* keyword argument it is passed as ("kernel_axes"), or NULL */
+    const char *result;       /* for a call argument, the name the statement assigns
+                                 the call's result to (`mask = shard(mask, spec)`), or NULL */
     sl_loc use;               /* for a variable: its first use as a call argument in
                                  the same def; zeroed when none */
     const char *logical[SL_MAX_DIMS];   /* NULL for None */
     sl_loc dim_locs[SL_MAX_DIMS];       /* each element's literal (string or None) */
     size_t ndims;
+    const sl_py_guard *guards;          /* all must hold for the site to run: those
+                                           around the literal, and for a variable,
+                                           those every use of it shares */
+    size_t nguards;
+    bool index_array;         /* it shards an index array (`jnp.arange(...)`),
+                                 not an activation */
 } sl_py_site;
 
 /* known/nknown: the logical names of the resolved rules. known == NULL makes
  * every string count as a name (any string-only literal is a site). Sites are
- * appended to `sites` (sl_py_site *) in file order. */
+ * appended to `sites` (sl_py_site *) in file order, and, when `consts` is not
+ * NULL, the file's string constants to it (sl_py_const *). */
 int sl_scan_py_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
-                   const char *const *known, size_t nknown, sl_vec *sites, sl_err *err);
+                   const char *const *known, size_t nknown, sl_vec *sites, sl_vec *consts,
+                   sl_err *err);
 int sl_scan_py_file(sl_arena *a, const char *path, const char *display_path,
-                    const char *const *known, size_t nknown, sl_vec *sites, sl_err *err);
+                    const char *const *known, size_t nknown, sl_vec *sites, sl_vec *consts,
+                    sl_err *err);
 /* Every *.py under dir, recursively, in name order; display paths are relative
  * to dir ("layers/moe.py"). Symlinked directories, dot-directories and
  * __pycache__ are not entered; files over SL_SCAN_MAX_FILE are skipped. */
 int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_t nknown,
-                   sl_vec *sites, sl_err *err);
+                   sl_vec *sites, sl_vec *consts, sl_err *err);
 
 /* The MaxText package holding the model code of a checkout, found from a
  * config path inside it (".../src/maxtext/configs/base.yml" gives

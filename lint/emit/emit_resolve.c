@@ -124,6 +124,34 @@ static void put_tensor(FILE *out, sl_arena *a, const sl_resolved *t)
     }
 }
 
+static bool same_file(sl_loc x, sl_loc y)
+{
+    return x.file && y.file && strcmp(x.file, y.file) == 0;
+}
+
+/* Scanned specs that do not run under this config, a line per run of specs
+ * in one file skipped for one reason (a model family's file is many). */
+static void put_skipped(FILE *out, sl_arena *a, const sl_lint_result *r)
+{
+    if (!r->nskipped)
+        return;
+    fprintf(out, "\nskipped: %zu scanned spec%s that do not run under this config\n",
+            r->nskipped, r->nskipped == 1 ? "" : "s");
+    for (size_t i = 0; i < r->nskipped;) {
+        const sl_spec *sp = r->skipped[i].spec;
+        const char *why = sl_spec_skipped_why(a, &r->skipped[i]);
+        size_t k = i + 1;
+        while (k < r->nskipped && same_file(r->skipped[k].spec->loc, sp->loc) &&
+               strcmp(sl_spec_skipped_why(a, &r->skipped[k]), why) == 0)
+            k++;
+        if (k - i > 1)
+            fprintf(out, "  %s: %zu specs: %s\n", sp->loc.file, k - i, why);
+        else
+            fprintf(out, "  %s: %s\n", sp->name, why);
+        i = k;
+    }
+}
+
 void sl_emit_resolve_text(FILE *out, const sl_lint_result *r)
 {
     sl_arena *a = sl_arena_new();
@@ -135,6 +163,7 @@ void sl_emit_resolve_text(FILE *out, const sl_lint_result *r)
         fputc('\n', out);
         put_tensor(out, a, &r->tensors[i]);
     }
+    put_skipped(out, a, r);
     sl_arena_free(a);
 }
 
@@ -241,12 +270,26 @@ static cJSON *tensor_json(const sl_resolved *t)
     return o;
 }
 
+static cJSON *skipped_json(sl_arena *a, const sl_spec_skipped *k)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "name", sl_json_str_or_null(k->spec->name));
+    cJSON_AddItemToObject(o, "source", sl_json_loc(k->spec->loc));
+    cJSON_AddItemToObject(o, "reason", sl_json_str_or_null(sl_spec_skipped_why(a, k)));
+    return o;
+}
+
 void sl_emit_resolve_json(FILE *out, const sl_lint_result *r)
 {
+    sl_arena *a = sl_arena_new();
     cJSON *root = cJSON_CreateObject();
     cJSON_AddItemToObject(root, "mesh", mesh_json(r));
     cJSON *tensors = cJSON_AddArrayToObject(root, "tensors");
     for (size_t i = 0; i < r->ntensors; i++)
         cJSON_AddItemToArray(tensors, tensor_json(&r->tensors[i]));
+    cJSON *skipped = cJSON_AddArrayToObject(root, "skipped");
+    for (size_t i = 0; i < r->nskipped; i++)
+        cJSON_AddItemToArray(skipped, skipped_json(a, &r->skipped[i]));
     sl_json_write(out, root);
+    sl_arena_free(a);
 }

@@ -7,12 +7,18 @@
 #include "engine_internal.h"
 #include "shardlint/rule.h"
 
+/* Where the scanned code writes a catalog site; an absent entry only when
+ * no scanned folder has the site. */
 static const sl_site_loc *site_loc_find(const sl_scenario *s, const sl_site *site)
 {
+    const sl_site_loc *absent = NULL;
     for (size_t i = 0; i < s->nsite_locs; i++)
-        if (s->site_locs[i].site == site)
-            return &s->site_locs[i];
-    return NULL;
+        if (s->site_locs[i].site == site) {
+            if (!s->site_locs[i].absent)
+                return &s->site_locs[i];
+            absent = &s->site_locs[i];
+        }
+    return absent;
 }
 
 static bool patch_applies(const sl_spec_patch *p, const sl_spec *spec)
@@ -72,31 +78,78 @@ static const bool *known_specs(sl_session *ss, const sl_scenario *s, const sl_co
     return known;
 }
 
-size_t sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl_config *c,
-                     const sl_spec ***out)
+
+const char *sl_spec_skipped_why(sl_arena *a, const sl_spec_skipped *k)
 {
-    const sl_spec **specs = sl_alloc(a, (sl_catalog_len + s->nspecs + 1) * sizeof *specs);
-    size_t n = 0;
+    const sl_cond *c = k->eval.cond;
+    if (!c)
+        return k->reason;
+    const char *where = c->loc.file ? sl_sprintf(a, " (%s)", sl_describe_loc(a, c->loc)) : "";
+    return sl_sprintf(a, "%s%s does not hold: %s", sl_cond_str(a, c), where,
+                      sl_cond_eval_str(a, &k->eval));
+}
+
+static void skip(sl_spec_set *out, const sl_spec *spec, const sl_cond_eval *ev,
+                 const char *reason)
+{
+    out->skipped[out->nskipped++] = (sl_spec_skipped){.spec = spec, .eval = ev ? *ev : (sl_cond_eval){0},
+                                                 .reason = reason};
+}
+
+static void catalog_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
+                          sl_spec_set *out)
+{
     for (size_t i = 0; i < sl_catalog_len; i++) {
         const sl_site *site = &sl_catalog[i];
         if (!sl_site_live(site, c, NULL))
             continue;
         sl_spec *spec = sl_alloc(a, sizeof *spec);
-        specs[n++] = spec;
         sl_site_spec(site, c, spec);
         const sl_site_loc *where = site_loc_find(s, site);
+        if (where && where->absent) {
+            skip(out, spec, NULL, sl_sprintf(a, "this tree's %s has no spec in %s: its own "
+                                                "specs there are linted instead",
+                                             site->file, site->function));
+            continue;
+        }
         if (where) {
             spec->loc = where->loc;
             memcpy(spec->logical, where->logical, sizeof spec->logical);
         }
         spec_apply_patches(s, spec);
+        out->live[out->nlive++] = spec;
     }
+}
+
+void sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl_config *c,
+                   const sl_mesh *m, sl_spec_set *out)
+{
+    size_t max = sl_catalog_len + s->nspecs + 1;
+    out->live = sl_alloc(a, max * sizeof *out->live);
+    out->skipped = sl_alloc(a, max * sizeof *out->skipped);
+    out->nlive = out->nskipped = 0;
+    catalog_specs(a, s, c, out);
     const bool *known = known_specs(ss, s, c);
-    for (size_t i = 0; i < s->nspecs; i++)
-        if (known[i])
-            specs[n++] = spec_patched(a, s, &s->specs[i]);
-    *out = specs;
-    return n;
+    sl_cond_eval *evals = NULL;
+    size_t nevals = 0;
+    for (size_t i = 0; i < s->nspecs; i++) {
+        const sl_spec *spec = &s->specs[i];
+        if (!known[i])
+            continue;
+        if (spec->not_tensor) {
+            skip(out, spec, NULL, spec->not_tensor);
+            continue;
+        }
+        if (spec->nconds > nevals) {
+            nevals = spec->nconds;
+            evals = sl_alloc(a, nevals * sizeof *evals);
+        }
+        size_t failed;
+        if (!sl_conds_hold(spec->conds, spec->nconds, c, m, evals, &failed))
+            skip(out, spec, &evals[failed], NULL);
+        else
+            out->live[out->nlive++] = spec_patched(a, s, spec);
+    }
 }
 
 /* Specs flax would reject go to `errors`, the others are resolved. */
@@ -133,8 +186,12 @@ static const sl_resolved *resolved_before(const sl_lint_result *out, const sl_pt
 static void lint_resolve_all(sl_session *ss, sl_arena *a, const sl_scenario *s,
                              sl_lint_result *out, spec_errors *errors)
 {
-    const sl_spec **specs;
-    size_t n = sl_lint_specs(ss, a, s, &out->config, &specs);
+    sl_spec_set set;
+    sl_lint_specs(ss, a, s, &out->config, &out->mesh, &set);
+    out->skipped = set.skipped;
+    out->nskipped = set.nskipped;
+    const sl_spec **specs = set.live;
+    size_t n = set.nlive;
     out->tensors = sl_alloc(a, (n + 1) * sizeof *out->tensors);
     errors->items = sl_alloc(a, (n + 1) * sizeof *errors->items);
     sl_ptrmap memo = {0};

@@ -1,6 +1,12 @@
 /* Scanned model code -> specs and catalog-site locations for a target. The
- * scanner reports every string tuple it saw; which of them are catalog sites
- * is decided here, once per folder. */
+ * scanner reports every string tuple it saw and the conditions the code
+ * states around it; which of them are catalog sites, and under which config
+ * conditions the others exist, is decided here, once per folder.
+ *
+ * The tree's own code wins over the catalog: a catalog site the code writes
+ * with other logical names takes the code's names, and a catalog site the
+ * code's file does not have at all is not linted. The catalog is what a tree
+ * without model code is linted with. */
 #include <string.h>
 
 #include "engine_internal.h"
@@ -17,6 +23,29 @@ static bool path_ends_with(const char *path, const char *tail)
     return sl_path_has_suffix(path, tail) && (n == m || path[n - m - 1] == '/');
 }
 
+static bool in_file(const sl_site *c, const sl_py_site *s)
+{
+    return c->file && s->loc.file && path_ends_with(s->loc.file, c->file);
+}
+
+/* The catalog names a method with its class ("RoutedMoE.__init__"), the
+ * scanner by its def. */
+static bool same_function(const char *catalog, const char *scanned)
+{
+    if (!catalog || !scanned)
+        return catalog == scanned;
+    const char *dot = strrchr(catalog, '.');
+    return strcmp(dot ? dot + 1 : catalog, scanned) == 0;
+}
+
+/* "self.wi_kernel_axes" is the catalog's "wi_kernel_axes". */
+static bool same_variable(const char *catalog, const char *scanned)
+{
+    if (scanned && strncmp(scanned, "self.", 5) == 0)
+        scanned += 5;
+    return same(catalog, scanned);
+}
+
 static size_t names_differ(const sl_site *c, const sl_py_site *s)
 {
     size_t n = 0;
@@ -25,25 +54,39 @@ static size_t names_differ(const sl_site *c, const sl_py_site *s)
     return n;
 }
 
+/* How many of the code's guards on s the catalog site's conditions state too:
+ * tells apart sites the code writes alike in different branches. */
+static size_t guards_agree(const sl_site *c, const sl_py_site *s)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < s->nguards; g++)
+        for (size_t k = 0; k < c->nconds; k++)
+            n += !s->guards[g].mesh && strcmp(s->guards[g].name, c->conds[k].key) == 0 &&
+                 s->guards[g].op == c->conds[k].op;
+    return n;
+}
+
 const sl_site *sl_catalog_match(const sl_py_site *s, const sl_site *catalog, size_t n)
 {
-    const sl_site *renamed = NULL;
-    size_t nrenamed = 0;
+    const sl_site *best = NULL;
+    size_t best_diff = SL_MAX_DIMS + 1, best_agree = 0;
     for (size_t i = 0; i < n; i++) {
         const sl_site *c = &catalog[i];
-        if (!c->file || !s->loc.file || !path_ends_with(s->loc.file, c->file) ||
-            !same(c->function, s->function) ||
-            (c->variable && !same(c->variable, s->variable)) || c->ndims != s->ndims)
+        const char *var = s->variable ? s->variable : s->result;
+        if (!in_file(c, s) || !same_function(c->function, s->function) ||
+            c->ndims != s->ndims || (c->variable && !same_variable(c->variable, var)))
             continue;
-        size_t diff = names_differ(c, s);
-        if (diff == 0)
-            return c;
-        if (diff == 1 && c->variable) {
-            renamed = c;
-            nrenamed++;
+        size_t diff = names_differ(c, s), agree = guards_agree(c, s);
+        /* An inline spec is known by its names alone; a named variable in
+         * the same def is the site whatever names this tree gives it. */
+        if ((diff == 0 || c->variable) &&
+            (diff < best_diff || (diff == best_diff && agree > best_agree))) {
+            best = c;
+            best_diff = diff;
+            best_agree = agree;
         }
     }
-    return nrenamed == 1 ? renamed : NULL;
+    return best;
 }
 
 static void site_loc_of(const sl_py_site *p, const sl_site *site, sl_site_loc *l)
@@ -59,6 +102,97 @@ static void site_loc_of(const sl_py_site *p, const sl_site *site, sl_site_loc *l
     }
 }
 
+/* ---- the conditions of a scanned spec ---------------------------------------- */
+
+static bool same_cond(const sl_cond *x, const sl_cond *y)
+{
+    return strcmp(x->key, y->key) == 0 && x->op == y->op && same(x->value, y->value);
+}
+
+static bool has_cond(const sl_cond *conds, size_t n, const sl_cond *k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (same_cond(&conds[i], k))
+            return true;
+    return false;
+}
+
+/* The conditions every catalog site of the spec's def shares (or, when the
+ * catalog knows no site in that def, every site of its file): code the
+ * catalog knows runs only on those paths, whatever this tree's code in it
+ * looks like. */
+static size_t catalog_conds(const sl_py_site *p, sl_cond *out, size_t max)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        size_t n = 0;
+        bool first = true;
+        for (size_t i = 0; i < sl_catalog_len; i++) {
+            const sl_site *c = &sl_catalog[i];
+            if (!in_file(c, p) || (pass == 0 && !same_function(c->function, p->function)))
+                continue;
+            if (first) {
+                for (size_t k = 0; k < c->nconds && n < max; k++)
+                    if (!has_cond(out, n, &c->conds[k]))
+                        out[n++] = c->conds[k];
+                first = false;
+                continue;
+            }
+            size_t kept = 0;
+            for (size_t k = 0; k < n; k++)
+                if (has_cond(c->conds, c->nconds, &out[k]))
+                    out[kept++] = out[k];
+            n = kept;
+        }
+        if (!first)
+            return n;
+    }
+    return 0;
+}
+
+/* "ShardMode.EXPLICIT", else with its module prefix dropped
+ * ("ctypes.CustomRule.CP_AS_EP" is "CustomRule.CP_AS_EP"). */
+static const char *const_value(const sl_strmap *consts, const sl_vec *all, const char *ref)
+{
+    size_t at;
+    for (const char *r = ref; r; r = strchr(r, '.') ? strchr(r, '.') + 1 : NULL) {
+        if (r != ref && !strchr(r, '.'))
+            break;
+        if (sl_strmap_get(consts, r, &at))
+            return ((const sl_py_const *)all->items[at])->value;
+    }
+    return NULL;
+}
+
+/* A guard the config can answer; false when its value names a constant no
+ * scanned file defines. */
+static bool guard_cond(const sl_py_guard *g, const sl_strmap *consts, const sl_vec *all,
+                       const char *file, sl_cond *out)
+{
+    const char *value = g->value_ref ? const_value(consts, all, g->value_ref) : g->value;
+    if (g->value_ref && !value)
+        return false;
+    *out = (sl_cond){.key = g->name, .op = g->op, .value = value, .mesh = g->mesh, .alt = g->alt,
+                     .lenient = true, .text = g->text, .negated = g->negated, .loc = g->loc};
+    out->loc.file = file;
+    return true;
+}
+
+static void spec_conds(sl_arena *a, const sl_py_site *p, const sl_strmap *consts,
+                       const sl_vec *all, sl_spec *out)
+{
+    const sl_code_file *family = sl_code_file_find(p->loc.file);
+    size_t max = (family ? family->nconds : 0) + SL_SITE_MAX_CONDS + p->nguards;
+    sl_cond *conds = sl_alloc(a, (max + 1) * sizeof *conds);
+    size_t n = 0;
+    for (size_t i = 0; family && i < family->nconds; i++)
+        conds[n++] = family->conds[i];
+    n += catalog_conds(p, conds + n, SL_SITE_MAX_CONDS);
+    for (size_t i = 0; i < p->nguards; i++)
+        n += guard_cond(&p->guards[i], consts, all, p->loc.file, &conds[n]);
+    out->conds = conds;
+    out->nconds = n;
+}
+
 static void spec_of(sl_arena *a, const sl_py_site *p, sl_spec *out)
 {
     memset(out, 0, sizeof *out);
@@ -72,6 +206,8 @@ static void spec_of(sl_arena *a, const sl_py_site *p, sl_spec *out)
     out->ndims = p->ndims;
     out->loc = p->loc;
     out->origin = "source";
+    if (p->index_array)
+        out->not_tensor = "it shards an index array (arange), not an activation";
 }
 
 /* Scanned locations are relative to the scanned folder; findings name files
@@ -88,28 +224,98 @@ static void site_paths(sl_session *s, const char *dir, sl_py_site *p)
         p->dim_locs[d].file = file;
 }
 
+/* ---- a folder ------------------------------------------------------------------ */
+
+typedef struct {
+    const sl_py_site *first;   /* the scanned site that gives the catalog site its place */
+    bool def_scanned;          /* the folder has a spec in the catalog site's def */
+} catalog_match;
+
+/* A scanned site that is a catalog site: the first one is where the site
+ * is; another with the same names is the same tensor written twice (in two
+ * branches); one with other names is linted as a spec of its own. */
+static bool is_catalog_copy(catalog_match *m, const sl_site *site, const sl_py_site *p)
+{
+    catalog_match *cm = &m[site - sl_catalog];
+    if (!cm->first) {
+        cm->first = p;
+        return true;
+    }
+    for (size_t d = 0; d < p->ndims; d++)
+        if (!same(cm->first->logical[d], p->logical[d]))
+            return false;
+    return true;
+}
+
+static void mark_scanned_defs(catalog_match *m, const sl_py_site *p)
+{
+    for (size_t i = 0; i < sl_catalog_len; i++)
+        m[i].def_scanned |= in_file(&sl_catalog[i], p) &&
+                            same_function(sl_catalog[i].function, p->function);
+}
+
+/* The folder has the catalog site's file but no spec at all in its def: that
+ * MaxText version has no such code (the scanner may miss a spec it cannot
+ * read, never a whole def's). */
+static bool absent(const catalog_match *m, const sl_site *site, const sl_vec *sites)
+{
+    if (m->first || m->def_scanned)
+        return false;
+    for (size_t i = 0; i < sites->n; i++)
+        if (in_file(site, sites->items[i]))
+            return true;
+    return false;
+}
+
+static void add_site_locs(sl_arena *a, session_source *src, const catalog_match *m,
+                          const sl_vec *sites)
+{
+    src->site_locs = sl_alloc(a, (sl_catalog_len + 1) * sizeof *src->site_locs);
+    for (size_t i = 0; i < sl_catalog_len; i++) {
+        sl_site_loc *l = &src->site_locs[src->nsite_locs];
+        if (m[i].first)
+            site_loc_of(m[i].first, &sl_catalog[i], l);
+        else if (absent(&m[i], &sl_catalog[i], sites))
+            *l = (sl_site_loc){.site = &sl_catalog[i], .absent = true};
+        else
+            continue;
+        src->nsite_locs++;
+    }
+}
+
+static void index_consts(sl_arena *a, const sl_vec *consts, sl_strmap *out)
+{
+    for (size_t i = 0; i < consts->n; i++)
+        sl_strmap_put(a, out, ((const sl_py_const *)consts->items[i])->name, i);
+}
+
 /* Every string literal counts as a name here; each lint run keeps the specs
  * that name something its own rules know (see sl_lint_specs). */
 static int sources_scan(sl_session *s, session_source *src, sl_err *err)
 {
     sl_arena *a = session_arena(s);
-    sl_vec sites = {0};
-    if (sl_scan_py_dir(a, src->dir, NULL, 0, &sites, err) != 0)
+    sl_vec sites = {0}, consts = {0};
+    if (sl_scan_py_dir(a, src->dir, NULL, 0, &sites, &consts, err) != 0)
         return -1;
-    src->site_locs = sl_alloc(a, (sites.n + 1) * sizeof *src->site_locs);
+    sl_strmap const_at = {0};
+    index_consts(a, &consts, &const_at);
+    catalog_match *m = sl_alloc(a, (sl_catalog_len + 1) * sizeof *m);
     src->specs = sl_alloc(a, (sites.n + 1) * sizeof *src->specs);
     for (size_t i = 0; i < sites.n; i++) {
         sl_py_site *p = sites.items[i];
         const sl_site *site = sl_catalog_match(p, sl_catalog, sl_catalog_len);
+        mark_scanned_defs(m, p);
         site_paths(s, src->dir, p);
         /* One copy of each name, so rule lookups can go by its address. */
         for (size_t d = 0; d < p->ndims; d++)
             p->logical[d] = session_intern(s, p->logical[d]);
-        if (site)
-            site_loc_of(p, site, &src->site_locs[src->nsite_locs++]);
-        else
-            spec_of(a, p, &src->specs[src->nspecs++]);
+        if (site && is_catalog_copy(m, site, p))
+            continue;
+        sl_spec *spec = &src->specs[src->nspecs++];
+        spec_of(a, p, spec);
+        spec_conds(a, p, &const_at, &consts, spec);
     }
+    add_site_locs(a, src, m, &sites);
     return 0;
 }
 

@@ -65,7 +65,40 @@ static int compare(const sl_node *n, const char *value)
     return (c > 0) - (c < 0);
 }
 
-static bool cond_holds(const sl_cond *k, const sl_node *v)
+/* Whether one of the '|'-separated values of k compares equal to v. */
+static bool in_list(const sl_node *v, const char *list)
+{
+    char one[256];
+    for (const char *p = list; p && *p;) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n < sizeof one) {
+            memcpy(one, p, n);
+            one[n] = '\0';
+            if (compare(v, one) == 0)
+                return true;
+        }
+        p = bar ? bar + 1 : NULL;
+    }
+    return false;
+}
+
+static bool order_holds(sl_cond_op op, double a, double c)
+{
+    switch (op) {
+    case SL_COND_EQ: return a == c;
+    case SL_COND_NE: return a != c;
+    case SL_COND_GT: return a > c;
+    case SL_COND_LT: return a < c;
+    case SL_COND_LE: return a <= c;
+    case SL_COND_GE: return a >= c;
+    case SL_COND_TRUE: return a != 0;
+    case SL_COND_FALSE: return a == 0;
+    default: return false;
+    }
+}
+
+static bool value_holds(const sl_cond *k, const sl_node *v)
 {
     bool b;
     if (!v)
@@ -79,37 +112,58 @@ static bool cond_holds(const sl_cond *k, const sl_node *v)
         return compare(v, k->value) == 0;
     case SL_COND_NE:
         return compare(v, k->value) != 0;
+    case SL_COND_IN:
+        return in_list(v, k->value);
     default:
         break;
     }
     /* Ordering only means something between numbers. */
     double a, c;
-    if (!node_number(v, &a) || !text_number(k->value, &c))
-        return false;
-    switch (k->op) {
-    case SL_COND_GT:
-        return a > c;
-    case SL_COND_LT:
-        return a < c;
-    case SL_COND_LE:
-        return a <= c;
-    default:
-        return false;
+    return node_number(v, &a) && text_number(k->value, &c) && order_holds(k->op, a, c);
+}
+
+/* A mesh size compared with a number; the code may use `alt` instead. A
+ * value that is not a number cannot be compared: the condition may hold. */
+static bool size_holds(const sl_cond *k, long long size)
+{
+    double c = 0, alt;
+    if (k->op != SL_COND_TRUE && k->op != SL_COND_FALSE && !text_number(k->value, &c))
+        return true;
+    return order_holds(k->op, (double)size, c) ||
+           (text_number(k->alt, &alt) && order_holds(k->op, alt, c));
+}
+
+bool sl_cond_holds(const sl_cond *k, const sl_config *c, const sl_mesh *m, sl_cond_eval *ev)
+{
+    sl_cond_eval e = {.cond = k};
+    if (k->mesh) {
+        e.size = m ? sl_mesh_size(m, k->key) : 1;
+        e.holds = !m || size_holds(k, e.size);
+    } else {
+        e.value = c ? sl_config_get(c, k->key) : NULL;
+        e.holds = (k->lenient && !e.value) || value_holds(k, e.value);
     }
+    if (ev)
+        *ev = e;
+    return e.holds;
+}
+
+bool sl_conds_hold(const sl_cond *conds, size_t n, const sl_config *c, const sl_mesh *m,
+                   sl_cond_eval *evals, size_t *failed)
+{
+    bool all = true;
+    for (size_t i = 0; i < n; i++) {
+        bool holds = sl_cond_holds(&conds[i], c, m, evals ? &evals[i] : NULL);
+        if (!holds && all && failed)
+            *failed = i;
+        all = all && holds;
+    }
+    return all;
 }
 
 bool sl_site_live(const sl_site *s, const sl_config *c, sl_cond_eval *evals)
 {
-    bool live = true;
-    for (size_t i = 0; i < s->nconds; i++) {
-        const sl_cond *k = &s->conds[i];
-        const sl_node *v = c ? sl_config_get(c, k->key) : NULL;
-        bool holds = cond_holds(k, v);
-        if (evals)
-            evals[i] = (sl_cond_eval){.cond = k, .value = v, .holds = holds};
-        live = live && holds;
-    }
-    return live;
+    return sl_conds_hold(s->conds, s->nconds, c, NULL, evals, NULL);
 }
 
 static bool flag_on(const sl_config *c, const char *key)
@@ -154,8 +208,54 @@ const char *sl_cond_op_str(sl_cond_op op)
     case SL_COND_GT: return ">";
     case SL_COND_LT: return "<";
     case SL_COND_LE: return "<=";
+    case SL_COND_GE: return ">=";
+    case SL_COND_IN: return "in";
     case SL_COND_TRUE: return "is true";
     case SL_COND_FALSE: return "is false";
     }
     return "?";
+}
+
+const char *sl_cond_str(sl_arena *a, const sl_cond *k)
+{
+    if (k->text)
+        return k->negated ? sl_sprintf(a, "not `%s`", k->text) : sl_sprintf(a, "`%s`", k->text);
+    if (k->op == SL_COND_TRUE || k->op == SL_COND_FALSE)
+        return sl_sprintf(a, "%s %s", k->key, sl_cond_op_str(k->op));
+    if (k->op == SL_COND_IN) {
+        char *list = sl_strdup(a, k->value ? k->value : "");
+        for (char *p = list; (p = strchr(p, '|'));)
+            *p = ',';
+        return sl_sprintf(a, "%s in [%s]", k->key, list);
+    }
+    return sl_sprintf(a, "%s %s %s", k->key, sl_cond_op_str(k->op), k->value ? k->value : "?");
+}
+
+const char *sl_cond_eval_str(sl_arena *a, const sl_cond_eval *ev)
+{
+    const sl_cond *k = ev->cond;
+    if (k->mesh)
+        return sl_sprintf(a, "mesh axis '%s' has size %lld", k->key, ev->size);
+    if (!ev->value)
+        return sl_sprintf(a, "%s is not set", k->key);
+    return sl_sprintf(a, "%s = %s (%s)", k->key, sl_node_render(a, ev->value),
+                      sl_describe_loc(a, ev->value->loc));
+}
+
+const sl_code_file *sl_code_file_find(const char *path)
+{
+    const char *base = path ? strrchr(path, '/') : NULL;
+    if (!base)
+        return NULL;
+    /* Only a family's own folder counts: a file of the same name elsewhere
+     * (a checkpoint converter, a test) is not its layer. */
+    size_t dir = (size_t)(base - path);
+    bool in_family_dir = (dir >= 6 && memcmp(base - 6, "layers", 6) == 0) ||
+                         (dir >= 6 && memcmp(base - 6, "models", 6) == 0);
+    if (!in_family_dir || (dir > 6 && base[-7] != '/'))
+        return NULL;
+    for (size_t i = 0; i < sl_code_files_len; i++)
+        if (strcmp(sl_code_files[i].file, base + 1) == 0)
+            return &sl_code_files[i];
+    return NULL;
 }

@@ -3,12 +3,15 @@
  * defs and simple assignments. Nothing is imported or evaluated. */
 #include "shardlint/scan.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "py_cond.h"
+#include "py_lex.h"
 #include "scan_internal.h"
 
 /* ---- names known to the rules: a small open-addressing set ------------- */
@@ -46,238 +49,6 @@ static bool names_has(const name_set *set, const char *s, size_t n)
     size_t h = sl_hash_bytes(SL_HASH_INIT, s, n) & set->mask;
     for (const char *k; (k = set->slot[h]) != NULL; h = (h + 1) & set->mask)
         if (strncmp(k, s, n) == 0 && k[n] == '\0')
-            return true;
-    return false;
-}
-
-/* ---- tokens --------------------------------------------------------------- */
-
-typedef enum { T_EOF, T_NAME, T_STRING, T_NUMBER, T_OP, T_NEWLINE } tok_kind;
-
-/* Kept small: the walk copies the last few tokens at every step. */
-typedef struct {
-    const char *s;      /* token text */
-    size_t n;
-    int line, col;
-    unsigned bn;        /* T_STRING: length of the text between the quotes, */
-    unsigned short boff;/* which starts this far into s */
-    char kind;          /* tok_kind */
-    char op;            /* T_OP: the character; '=' only for a lone '=', 'x' for
-                           any other operator of two characters */
-    bool plain;         /* T_STRING: no f/b/t prefix, so a constant text */
-} tok;
-
-#define TOK_BODY(t) ((t)->s + (t)->boff)
-
-typedef struct {
-    const char *p, *end;
-    const char *bol;    /* start of the current line */
-    int line;
-    int depth;          /* bracket depth: newlines inside brackets are not ends */
-    bool line_has_tok;
-} lexer;
-
-/* Byte classes, looked up once per byte in the hot loops. */
-enum { C_NAME = 1, C_DIGIT = 2, C_STOP = 4 /* ends a run of string text */ };
-static const unsigned char cls[256] = {
-    ['a' ... 'z'] = C_NAME, ['A' ... 'Z'] = C_NAME, ['_'] = C_NAME, [0x80 ... 0xff] = C_NAME,
-    ['0' ... '9'] = C_DIGIT, ['\\'] = C_STOP, ['\n'] = C_STOP, ['\''] = C_STOP, ['"'] = C_STOP,
-    ['{'] = C_STOP, ['}'] = C_STOP,
-};
-
-static bool is_name_start(unsigned char c)
-{
-    return cls[c] & C_NAME;
-}
-
-static bool is_name_char(unsigned char c)
-{
-    return cls[c] & (C_NAME | C_DIGIT);
-}
-
-static void lx_newline(lexer *lx, const char *nl)
-{
-    lx->line++;
-    lx->bol = nl + 1;
-}
-
-/* Skips a string starting at the quote lx->p points to; f-string fields are
- * walked so quotes nested in them (Python 3.12) do not end the string. */
-static void skip_string(lexer *lx, bool fmt, tok *t)
-{
-    char q = *lx->p;
-    bool triple = lx->end - lx->p >= 3 && lx->p[1] == q && lx->p[2] == q;
-    lx->p += triple ? 3 : 1;
-    t->boff = (unsigned short)(lx->p - t->s);
-    int braces = 0;
-    while (lx->p < lx->end) {
-        while (lx->p < lx->end && !(cls[(unsigned char)*lx->p] & C_STOP))
-            lx->p++;
-        if (lx->p >= lx->end)
-            break;
-        char c = *lx->p;
-        if (c == '\\' && lx->p + 1 < lx->end) {
-            if (lx->p[1] == '\n')
-                lx_newline(lx, lx->p + 1);
-            lx->p += 2;
-            continue;
-        }
-        if (c == '\n') {
-            if (!triple)
-                break; /* unterminated: the line ends it */
-            lx_newline(lx, lx->p);
-        } else if (braces > 0 && (c == '\'' || c == '"')) {
-            tok inner = {.s = lx->p};
-            skip_string(lx, false, &inner);
-            continue;
-        } else if (c == q && braces == 0 &&
-                   (!triple || (lx->end - lx->p >= 3 && lx->p[1] == q && lx->p[2] == q))) {
-            t->bn = (unsigned)(lx->p - TOK_BODY(t));
-            lx->p += triple ? 3 : 1;
-            return;
-        } else if (fmt && c == '{') {
-            if (braces == 0 && lx->p + 1 < lx->end && lx->p[1] == '{')
-                lx->p++;
-            else
-                braces++;
-        } else if (fmt && c == '}' && braces > 0) {
-            braces--;
-        }
-        lx->p++;
-    }
-    t->bn = (unsigned)(lx->p - TOK_BODY(t));
-}
-
-static bool string_prefix(const char *s, size_t n, bool *fmt, bool *plain)
-{
-    if (n > 3)
-        return false;
-    *fmt = false;
-    *plain = true;
-    for (size_t i = 0; i < n; i++) {
-        switch (s[i] | 0x20) {
-        case 'r': case 'u': break;
-        case 'f': case 't': *fmt = true; *plain = false; break;
-        case 'b': *plain = false; break;
-        default: return false;
-        }
-    }
-    return true;
-}
-
-static void lex_op(lexer *lx, tok *t)
-{
-    char c = *lx->p++;
-    t->kind = T_OP;
-    t->op = c;
-    if (lx->p < lx->end && *lx->p == '=' && strchr("=!<>+-*/%&|^@:", c)) {
-        lx->p++;
-        t->op = 'x';
-    } else if (c == '-' && lx->p < lx->end && *lx->p == '>') {
-        lx->p++;
-        t->op = 'x';
-    }
-    if (c == '(' || c == '[' || c == '{')
-        lx->depth++;
-    else if ((c == ')' || c == ']' || c == '}') && lx->depth > 0)
-        lx->depth--;
-}
-
-static void lex_next(lexer *lx, tok *t)
-{
-    t->op = 0;
-    t->n = 0;
-    t->plain = false;
-    for (;;) {
-        if (lx->p >= lx->end) {
-            t->kind = T_EOF;
-            t->line = lx->line;
-            t->s = lx->p;
-            return;
-        }
-        char c = *lx->p;
-        if (c == ' ' || c == '\t' || c == '\f' || c == '\r') {
-            do
-                lx->p++;
-            while (lx->p < lx->end && *lx->p == ' ');
-        } else if (c == '\\' && lx->p + 1 < lx->end &&
-                   (lx->p[1] == '\n' || lx->p[1] == '\r')) {
-            lx->p++;
-            if (*lx->p == '\r' && lx->p + 1 < lx->end && lx->p[1] == '\n')
-                lx->p++;
-            lx_newline(lx, lx->p);
-            lx->p++;
-        } else if (c == '#') {
-            const char *nl = memchr(lx->p, '\n', (size_t)(lx->end - lx->p));
-            lx->p = nl ? nl : lx->end;
-        } else if (c == '\n') {
-            lx_newline(lx, lx->p);
-            lx->p++;
-            if (lx->depth == 0 && lx->line_has_tok) {
-                lx->line_has_tok = false;
-                t->kind = T_NEWLINE;
-                t->s = lx->p;
-                return;
-            }
-        } else {
-            break;
-        }
-    }
-    const char *start = lx->p;
-    unsigned char c = (unsigned char)*lx->p;
-    t->s = start;
-    t->line = lx->line;
-    t->col = (int)(start - lx->bol) + 1;
-    lx->line_has_tok = true;
-    bool fmt = false, plain = true;
-    if (is_name_start(c)) {
-        while (lx->p < lx->end && is_name_char((unsigned char)*lx->p))
-            lx->p++;
-        size_t n = (size_t)(lx->p - start);
-        if (lx->p < lx->end && (*lx->p == '\'' || *lx->p == '"') &&
-            string_prefix(start, n, &fmt, &plain)) {
-            t->kind = T_STRING;
-            t->plain = plain;
-            skip_string(lx, fmt, t);
-        } else {
-            t->kind = T_NAME;
-        }
-    } else if (c == '\'' || c == '"') {
-        t->kind = T_STRING;
-        t->plain = true;
-        skip_string(lx, false, t);
-    } else if ((unsigned)(c - '0') < 10u ||
-               (c == '.' && lx->p + 1 < lx->end && (unsigned)((unsigned char)lx->p[1] - '0') < 10u)) {
-        t->kind = T_NUMBER;
-        while (lx->p < lx->end && (is_name_char((unsigned char)*lx->p) || *lx->p == '.'))
-            lx->p++;
-    } else {
-        lex_op(lx, t);
-    }
-    t->n = (size_t)(lx->p - start);
-}
-
-/* word is a string literal: its length is known at compile time. */
-#define tok_is(t, word) \
-    ((t)->kind == T_NAME && (t)->n == sizeof(word) - 1 && memcmp((t)->s, word, (t)->n) == 0)
-
-static bool is_op(const tok *t, char op)
-{
-    return t->kind == T_OP && t->op == op;
-}
-
-/* Python keywords that can stand before a bracket that opens a literal
- * (`return (...)`, `in [...]`), so the bracket is not a call. */
-static bool is_keyword(const tok *t)
-{
-    static const char *const kw[] = {
-        "and", "as", "assert", "await", "del", "elif", "else", "for", "from", "if", "import",
-        "in", "is", "lambda", "not", "or", "raise", "return", "while", "with", "yield",
-        "None", "True", "False", "case", "match", "global", "nonlocal", "except", NULL};
-    if (t->kind != T_NAME || t->n > 8)
-        return false;
-    for (int i = 0; kw[i]; i++)
-        if (kw[i][0] == t->s[0] && strlen(kw[i]) == t->n && memcmp(kw[i], t->s, t->n) == 0)
             return true;
     return false;
 }
@@ -359,10 +130,21 @@ static bool literal_known(const name_set *names, const literal *lit)
 
 typedef enum { F_CALL, F_SEQ, F_SIG, F_OTHER } frame_kind;
 
+/* The expression being walked at one bracket depth: where it started (an
+ * index into the walk's items), and, in the `else` part of a conditional
+ * expression, that condition negated. */
+typedef struct {
+    size_t start;
+    py_guard_ref tail;    /* cond NULL: none */
+    bool saw_for;         /* a comprehension: an `if` in it filters, it does not guard */
+} expr_state;
+
 typedef struct {
     frame_kind kind;
     const char *callee;   /* F_CALL: last name before the '(' */
     size_t calleen;
+    const char *open;     /* the bracket */
+    expr_state ex;
 } frame;
 
 typedef struct {
@@ -372,12 +154,44 @@ typedef struct {
     int id;
 } scope;
 
+/* The guards of one site while its file is walked: those around it, and
+ * for a variable, those around each use. */
+typedef struct {
+    sl_py_site *site;
+    py_glist *own;
+    sl_vec uses;          /* py_glist * */
+} site_state;
+
 /* A variable assigned a site, for finding where it is passed later. */
 typedef struct {
     const char *name;
     int fid;
     sl_py_site *site;
+    site_state *st;
 } tracked;
+
+/* The body of an `if`/`elif`/`else`: the guards in force in it, and the
+ * conditions of its chain so far, which a following `elif`/`else` negates. */
+typedef struct {
+    int indent;
+    py_guard_ref refs[SL_SCAN_MAX_BRANCHES + 1];
+    size_t nrefs;
+    py_cond *chain[SL_SCAN_MAX_BRANCHES];
+    size_t nchain;
+} gblock;
+
+typedef enum { S_PLAIN, S_IF, S_ELIF, S_ELSE } stmt_kind;
+
+/* The statement being walked: a block header waiting for its ':', or the
+ * names a plain `a, b = ...` assigns. */
+typedef struct {
+    stmt_kind kind;
+    py_cond *cond;        /* S_IF, S_ELIF */
+    tok targets[4];
+    int ntargets;
+    int shape;            /* targets: 0 a name next, 1 ',' or '=' next, -1 not an assignment */
+    const char *assigned; /* the one name a plain assignment assigns, once its '=' is seen */
+} stmt_state;
 
 
 typedef struct {
@@ -399,6 +213,17 @@ typedef struct {
     const char *annot_target;   /* `x: T = ...` */
     int pending_def;      /* 1 after `def`, 2 after `class`: next name is pushed */
     bool after_def_name;  /* the next '(' is a signature */
+    py_facts facts;
+    sl_vec states;        /* site_state * */
+    sl_vec items;         /* py_glist *: sites and uses a later guard may cover */
+    gblock blocks[SL_SCAN_MAX_SCOPES];
+    int nblocks;
+    gblock ended;         /* the block that ended at this line's indent; nchain 0: none */
+    stmt_state stmt;
+    expr_state ex0;       /* the expression at depth 0 */
+    py_cond *tern;        /* a conditional expression waiting for its `else` */
+    int tern_depth;
+    size_t tern_at;       /* items before its `if` */
 } py_scan;
 
 static frame *top(py_scan *ps)
@@ -437,6 +262,188 @@ static bool opens_list(const tok *t)
     return is_op(t, '(') || is_op(t, '[') || is_op(t, ',');
 }
 
+/* ---- guards ------------------------------------------------------------- */
+
+static expr_state *expr_at(py_scan *ps, int depth)
+{
+    if (depth == 0)
+        return &ps->ex0;
+    return depth <= SL_SCAN_MAX_FRAMES ? &ps->frames[depth - 1].ex : NULL;
+}
+
+/* A new expression starts at this depth (after ',', '=', ':'). */
+static void expr_restart(py_scan *ps)
+{
+    expr_state *e = expr_at(ps, ps->nframes);
+    if (e)
+        *e = (expr_state){.start = ps->items.n};
+    if (ps->tern && ps->tern_depth == ps->nframes)
+        ps->tern = NULL;
+}
+
+/* Where the lexer is: the text after the last token. */
+static py_pos here(const py_scan *ps)
+{
+    return (py_pos){ps->lx.p, ps->lx.line, ps->lx.bol, ps->lx.depth};
+}
+
+static py_cond *new_cond(py_scan *ps, bool inline_cond)
+{
+    py_cond *c = sl_alloc(ps->a, sizeof *c);
+    c->at = here(ps);
+    c->inline_cond = inline_cond;
+    current_def(ps, &c->fid);
+    return c;
+}
+
+static void glist_add(sl_arena *a, py_glist *g, py_guard_ref r)
+{
+    g->refs = sl_array_append(a, g->refs, g->n, sizeof *g->refs);
+    g->refs[g->n++] = r;
+}
+
+/* The guards in force here, as a new item: the blocks around it and the
+ * `else` parts it is in. */
+static py_glist *new_item(py_scan *ps)
+{
+    py_glist *g = sl_alloc(ps->a, sizeof *g);
+    for (int i = 0; i < ps->nblocks; i++)
+        for (size_t k = 0; k < ps->blocks[i].nrefs; k++)
+            glist_add(ps->a, g, ps->blocks[i].refs[k]);
+    for (int d = 0; d <= ps->nframes; d++) {
+        const expr_state *e = expr_at(ps, d);
+        if (e && e->tail.cond)
+            glist_add(ps->a, g, e->tail);
+    }
+    sl_vec_push(ps->a, &ps->items, g);
+    return g;
+}
+
+/* An if/elif/else header reached its ':': its body is guarded by its
+ * condition and by the negation of the branches before it. */
+static void open_block(py_scan *ps)
+{
+    if (ps->nblocks == SL_SCAN_MAX_SCOPES)
+        return;
+    gblock *b = &ps->blocks[ps->nblocks++];
+    *b = (gblock){.indent = ps->stmt_first.col - 1};
+    if (ps->stmt.kind != S_IF)
+        for (size_t i = 0; i < ps->ended.nchain; i++) {
+            b->refs[b->nrefs++] = (py_guard_ref){ps->ended.chain[i], true};
+            b->chain[b->nchain++] = ps->ended.chain[i];
+        }
+    if (ps->stmt.cond) {
+        b->refs[b->nrefs++] = (py_guard_ref){ps->stmt.cond, false};
+        if (b->nchain < SL_SCAN_MAX_BRANCHES)
+            b->chain[b->nchain++] = ps->stmt.cond;
+    }
+    ps->stmt.kind = S_PLAIN;
+}
+
+/* `if`, `else` and `for` inside an expression: a conditional expression
+ * `a if c else b` guards a with c and b with not c. */
+static void expr_keyword(py_scan *ps, const tok *t)
+{
+    expr_state *e = expr_at(ps, ps->nframes);
+    if (!e || t->s == ps->stmt_first.s)
+        return;
+    if (tok_is(t, "for")) {
+        e->saw_for = true;
+    } else if (tok_is(t, "if") && !e->saw_for && !ps->tern) {
+        ps->tern = new_cond(ps, true);
+        ps->tern_depth = ps->nframes;
+        ps->tern_at = ps->items.n;
+    } else if (tok_is(t, "else") && ps->tern && ps->tern_depth == ps->nframes) {
+        for (size_t i = e->start; i < ps->tern_at; i++)
+            glist_add(ps->a, ps->items.items[i], (py_guard_ref){ps->tern, false});
+        e->tail = (py_guard_ref){ps->tern, true};
+        ps->tern = NULL;
+    }
+}
+
+/* A plain assignment's names, for following them from a condition later;
+ * at module or class level, also a candidate string constant. */
+static void record_assign(py_scan *ps)
+{
+    stmt_state *st = &ps->stmt;
+    py_pos value = here(ps);
+    for (int i = 0; i < st->ntargets; i++) {
+        py_assign *as = sl_alloc(ps->a, sizeof *as);
+        current_def(ps, &as->fid);
+        as->name = sl_strndup(ps->a, st->targets[i].s, st->targets[i].n);
+        as->pos = st->ntargets > 1 ? i : -1;
+        as->value = value;
+        sl_vec_push(ps->a, &ps->facts.assigns, as);
+    }
+    const scope *in = ps->nscopes ? &ps->scopes[ps->nscopes - 1] : NULL;
+    if (st->ntargets != 1)
+        return;
+    const char *name = sl_strndup(ps->a, st->targets[0].s, st->targets[0].n);
+    st->assigned = name;
+    if (in && in->is_def)
+        return;
+    py_const_at *c = sl_alloc(ps->a, sizeof *c);
+    c->name = in ? sl_sprintf(ps->a, "%s.%s", in->name, name) : name;
+    c->value = value;
+    sl_vec_push(ps->a, &ps->facts.consts, c);
+}
+
+static void stmt_token(py_scan *ps, const tok *t)
+{
+    stmt_state *st = &ps->stmt;
+    if (ps->nframes != 0 || st->shape < 0)
+        return;
+    if (st->shape == 0 && t->kind == T_NAME && !is_keyword(t) && st->ntargets < 4) {
+        st->targets[st->ntargets++] = *t;
+        st->shape = 1;
+    } else if (st->shape == 1 && is_op(t, ',')) {
+        st->shape = 0;
+    } else if (st->shape == 1 && is_op(t, '=')) {
+        record_assign(ps);
+        st->shape = -1;
+    } else {
+        st->shape = -1;
+    }
+}
+
+/* The first word of a statement: block headers and returns. */
+static void stmt_start(py_scan *ps, const tok *t)
+{
+    ps->stmt = (stmt_state){.kind = S_PLAIN};
+    if (tok_is(t, "if") || tok_is(t, "elif")) {
+        ps->stmt.kind = tok_is(t, "if") ? S_IF : S_ELIF;
+        ps->stmt.cond = new_cond(ps, false);
+        ps->stmt.shape = -1;
+    } else if (tok_is(t, "else")) {
+        ps->stmt.kind = S_ELSE;
+        ps->stmt.shape = -1;
+    } else if (tok_is(t, "return")) {
+        py_return *r = sl_alloc(ps->a, sizeof *r);
+        r->def = current_def(ps, &r->fid);
+        r->value = here(ps);
+        sl_vec_push(ps->a, &ps->facts.returns, r);
+        ps->stmt.shape = -1;
+    }
+}
+
+/* The call's first argument starts with a call to arange or iota: the spec
+ * passed with it shards an index array, not an activation. */
+static bool first_arg_is_index(const frame *f, const char *upto)
+{
+    const char *p = f->open + 1;
+    while (p < upto && *p && strchr(" \t\r\n", *p))
+        p++;
+    const char *word = p;
+    while (p < upto && (isalnum((unsigned char)*p) || *p == '_' || *p == '.')) {
+        if (*p == '.')
+            word = p + 1;
+        p++;
+    }
+    size_t n = (size_t)(p - word);
+    return p < upto && *p == '(' &&
+           ((n == 6 && memcmp(word, "arange", 6) == 0) || (n == 4 && memcmp(word, "iota", 4) == 0));
+}
+
 static sl_py_site *add_site(py_scan *ps, const tok *at, const literal *lit)
 {
     sl_py_site *s = sl_alloc(ps->a, sizeof *s);
@@ -448,6 +455,10 @@ static sl_py_site *add_site(py_scan *ps, const tok *at, const literal *lit)
     }
     s->ndims = lit->ndims;
     sl_vec_push(ps->a, ps->sites, s);
+    site_state *st = sl_alloc(ps->a, sizeof *st);
+    st->site = s;
+    st->own = new_item(ps);
+    sl_vec_push(ps->a, &ps->states, st);
     return s;
 }
 
@@ -457,6 +468,7 @@ static void track(py_scan *ps, sl_py_site *s)
     v->name = s->variable;
     current_def(ps, &v->fid);
     v->site = s;
+    v->st = ps->states.items[ps->states.n - 1];
     sl_vec_push(ps->a, &ps->vars, v);
 }
 
@@ -477,12 +489,15 @@ static void site_context(py_scan *ps, sl_py_site *s, const tok *p0, const tok *p
         if (f->kind == F_CALL) {
             s->keyword = sl_strndup(ps->a, p1->s, p1->n);
             s->carrier = f->callee ? sl_strndup(ps->a, f->callee, f->calleen) : NULL;
+            s->result = ps->stmt.assigned;
         } else if (f->kind == F_SIG) {
             s->variable = sl_strndup(ps->a, p1->s, p1->n);
             track(ps, s);
         }
     } else if ((is_op(p0, '(') || is_op(p0, ',')) && f && f->kind == F_CALL && f->callee) {
         s->carrier = sl_strndup(ps->a, f->callee, f->calleen);
+        s->result = ps->stmt.assigned;
+        s->index_array = is_op(p0, ',') && first_arg_is_index(f, p0->s);
     }
 }
 
@@ -537,7 +552,7 @@ static void open_bracket(py_scan *ps, const tok *t)
     const tok *p = &ps->prev[0];
     bool follows_value = (p->kind == T_NAME && !is_keyword(p)) || p->kind == T_STRING ||
                          is_op(p, ')') || is_op(p, ']');
-    frame f = {F_OTHER, NULL, 0};
+    frame f = {F_OTHER, NULL, 0, t->s, {.start = ps->items.n}};
     if (t->op == '(' && ps->after_def_name) {
         f.kind = F_SIG;
     } else if (t->op != '{' && follows_value) {
@@ -585,13 +600,19 @@ static void name_use(py_scan *ps, const tok *t)
     int fid;
     current_def(ps, &fid);
     size_t n = (size_t)(ps->prev[0].s + ps->prev[0].n - ps->chain.s);
+    py_glist *use = NULL;
     /* Every assignment not yet passed anywhere gets this use: assignments
-     * in if/else branches all reach the one call after them. */
+     * in if/else branches all reach the one call after them. Each use's
+     * guards count, so a later unguarded use lifts a guard. */
     for (size_t i = ps->vars.n; i-- > 0;) {
         tracked *v = ps->vars.items[i];
-        if (v->fid != fid || strlen(v->name) != n || memcmp(v->name, ps->chain.s, n) != 0 ||
-            v->site->use.line != 0)
+        if (v->fid != fid || strlen(v->name) != n || memcmp(v->name, ps->chain.s, n) != 0)
             continue;
+        use = use ? use : new_item(ps);
+        sl_vec_push(ps->a, &v->st->uses, use);
+        if (v->site->use.line != 0)
+            continue;
+        v->site->index_array = positional && first_arg_is_index(f, ps->chain.s);
         v->site->use = (sl_loc){.file = ps->display, .line = ps->chain.line,
                                 .col = ps->chain.col};
         if (f->callee)
@@ -606,12 +627,21 @@ static void line_start(py_scan *ps, const tok *t)
     int indent = t->col - 1;
     while (ps->nscopes > 0 && ps->scopes[ps->nscopes - 1].indent >= indent)
         ps->nscopes--;
+    ps->ended.nchain = 0;
+    while (ps->nblocks > 0 && ps->blocks[ps->nblocks - 1].indent >= indent) {
+        const gblock *b = &ps->blocks[--ps->nblocks];
+        if (b->indent == indent)
+            ps->ended = *b;
+    }
     ps->nframes = 0;
+    ps->ex0 = (expr_state){.start = ps->items.n};
+    ps->tern = NULL;
     ps->stmt_first = *t;
     ps->annot_target = NULL;
     ps->pending_def = 0;
     ps->after_def_name = false;
     memset(ps->prev, 0, sizeof ps->prev);
+    stmt_start(ps, t);
 }
 
 static void on_name(py_scan *ps, const tok *t)
@@ -627,6 +657,8 @@ static void on_name(py_scan *ps, const tok *t)
     } else if (tok_is(t, "def") || tok_is(t, "class")) {
         ps->pending_def = tok_is(t, "def") ? 1 : 2;
     }
+    if (tok_is(t, "if") || tok_is(t, "else") || tok_is(t, "for"))
+        expr_keyword(ps, t);
     bool continues = is_op(&ps->prev[0], '.') && ps->prev[1].kind == T_NAME;
     if (!continues) {
         ps->chain = *t;
@@ -645,14 +677,31 @@ static void on_op(py_scan *ps, const tok *t)
         return;
     }
     if (t->op == ')' || t->op == ']' || t->op == '}') {
+        if (ps->tern && ps->tern_depth == ps->nframes)
+            ps->tern = NULL;
         if (ps->nframes > 0)
             ps->nframes--;
+    } else if (t->op == ':' && ps->nframes == 0 && ps->stmt.kind != S_PLAIN) {
+        open_block(ps);
+    } else if (t->op == ',' || t->op == '=' || t->op == ':') {
+        expr_restart(ps);
     }
     push_tok(ps, t);
 }
 
+/* Once the file is walked: each site's guards, and its constants. */
+static void py_finish(py_scan *ps, sl_vec *consts)
+{
+    for (size_t i = 0; i < ps->states.n; i++) {
+        site_state *st = ps->states.items[i];
+        py_site_guards(&ps->facts, st->site, st->own, &st->uses);
+    }
+    if (consts)
+        py_facts_consts(&ps->facts, consts);
+}
+
 static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
-                  const name_set *names, sl_vec *sites)
+                  const name_set *names, sl_vec *sites, sl_vec *consts)
 {
     py_scan *ps = calloc(1, sizeof *ps);
     if (!ps)
@@ -666,6 +715,7 @@ static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
         len -= 3;
     }
     ps->lx = (lexer){.p = buf, .end = buf + len, .bol = buf, .line = 1};
+    ps->facts = (py_facts){.a = a, .display = display, .end = buf + len};
     bool at_start = true;
     tok t;
     for (lex_next(&ps->lx, &t); t.kind != T_EOF; lex_next(&ps->lx, &t)) {
@@ -676,6 +726,7 @@ static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
         if (at_start)
             line_start(ps, &t);
         at_start = false;
+        stmt_token(ps, &t);
         if (t.kind == T_OP) {
             on_op(ps, &t);
             continue;
@@ -686,14 +737,15 @@ static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
             ps->pending_def = 0;
         push_tok(ps, &t);
     }
+    py_finish(ps, consts);
     free(ps);
     return 0;
 }
 
 static int scan_buf(sl_arena *a, const char *buf, size_t len, const char *display,
-                    const name_set *names, sl_vec *sites, sl_err *err)
+                    const name_set *names, sl_vec *sites, sl_vec *consts, sl_err *err)
 {
-    if (py_run(a, buf, len, display, names, sites) < 0) {
+    if (py_run(a, buf, len, display, names, sites, consts) < 0) {
         sl_err_set(err, (sl_loc){.file = display}, "%s: out of memory", display);
         return -1;
     }
@@ -701,32 +753,35 @@ static int scan_buf(sl_arena *a, const char *buf, size_t len, const char *displa
 }
 
 int sl_scan_py_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
-                   const char *const *known, size_t nknown, sl_vec *sites, sl_err *err)
+                   const char *const *known, size_t nknown, sl_vec *sites, sl_vec *consts,
+                   sl_err *err)
 {
     name_set names;
     names_init(a, &names, known, nknown);
-    return scan_buf(a, buf, len, display_path, &names, sites, err);
+    return scan_buf(a, buf, len, display_path, &names, sites, consts, err);
 }
 
 static int scan_file_set(sl_arena *a, const char *path, const char *display,
-                         const name_set *names, sl_vec *sites, sl_err *err)
+                         const name_set *names, sl_vec *sites, sl_vec *consts, sl_err *err)
 {
     char *buf;
     size_t len;
     int rc = sl_file_read(path, SL_SCAN_MAX_FILE, (sl_loc){0}, &buf, &len, err);
     if (rc != 0)
         return rc < 0 ? -1 : 0; /* a file this large is not model code */
-    rc = scan_buf(a, buf, len, display, names, sites, err);
+    rc = scan_buf(a, buf, len, display, names, sites, consts, err);
     free(buf);
     return rc;
 }
 
 int sl_scan_py_file(sl_arena *a, const char *path, const char *display_path,
-                    const char *const *known, size_t nknown, sl_vec *sites, sl_err *err)
+                    const char *const *known, size_t nknown, sl_vec *sites, sl_vec *consts,
+                    sl_err *err)
 {
     name_set names;
     names_init(a, &names, known, nknown);
-    return scan_file_set(a, path, display_path ? display_path : path, &names, sites, err);
+    return scan_file_set(a, path, display_path ? display_path : path, &names, sites, consts,
+                         err);
 }
 
 /* ---- sites and the catalog ---------------------------------------------- */

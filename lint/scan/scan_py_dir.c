@@ -15,6 +15,7 @@ typedef struct {
     const char *path;
     const char *rel;
     sl_vec sites;        /* sl_py_site *, in the arena of the thread that scanned it */
+    sl_vec consts;       /* sl_py_const *, likewise */
     int rc;
     sl_err err;
 } py_file;
@@ -25,6 +26,7 @@ typedef struct {
     sl_err *err;
     const char *const *known;
     size_t nknown;
+    bool want_consts;
     size_t next;         /* the next file to take, shared by the threads */
     pthread_mutex_t lock;
 } py_dir;
@@ -61,7 +63,8 @@ static void *worker(void *arg)
     py_dir *d = arg;
     sl_arena *a = sl_arena_new();
     for (py_file *f; (f = take(d));)
-        f->rc = sl_scan_py_file(a, f->path, f->rel, d->known, d->nknown, &f->sites, &f->err);
+        f->rc = sl_scan_py_file(a, f->path, f->rel, d->known, d->nknown, &f->sites,
+                                d->want_consts ? &f->consts : NULL, &f->err);
     return a;
 }
 
@@ -89,9 +92,9 @@ static void run_workers(py_dir *d)
 }
 
 int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_t nknown,
-                   sl_vec *sites, sl_err *err)
+                   sl_vec *sites, sl_vec *consts, sl_err *err)
 {
-    py_dir d = {.a = a, .err = err, .known = known, .nknown = nknown};
+    py_dir d = {.a = a, .err = err, .known = known, .nknown = nknown, .want_consts = consts != NULL};
     if (sl_walk(dir, list_file, &d, err) != 0)
         return -1;
     pthread_mutex_init(&d.lock, NULL);
@@ -105,6 +108,8 @@ int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_
         }
         for (size_t k = 0; k < f->sites.n; k++)
             sl_vec_push(a, sites, f->sites.items[k]);
+        for (size_t k = 0; consts && k < f->consts.n; k++)
+            sl_vec_push(a, consts, f->consts.items[k]);
     }
     return 0;
 }

@@ -1,0 +1,574 @@
+/* Conditions around scanned sites, read as guards a config can answer.
+ *
+ * A condition is split at its top-level `and`s; each conjunct that compares
+ * one config key or mesh size with a constant (or tests one for truth) is a
+ * guard, the others are left out (the site then runs more often than the
+ * code says, never less). A local name is followed through the assignments
+ * of its def and, for `x = self.f(...)`, through the returns of f in the same
+ * file: `cp, sub_seq = self.get_context_partition_and_sub_seq(n)` gives cp the
+ * size of mesh axis context_autoregressive, or 1. */
+#include <string.h>
+
+#include "py_cond.h"
+#include "shardlint/limits.h"
+
+/* How many calls and assignments a name is followed through. */
+#define RESOLVE_DEPTH 4
+
+typedef enum {
+    V_UNKNOWN,
+    V_NUMBER,
+    V_STRING,
+    V_BOOL,
+    V_CONFIG,   /* config.KEY, cfg.KEY, self.config.KEY */
+    V_MESH,     /* mesh.shape["AXIS"], mesh.shape.get("AXIS", ...) */
+    V_NAME,     /* NAME or self.NAME */
+    V_CALL,     /* f(...) or self.f(...) */
+    V_REF       /* A.B: a constant such as ShardMode.EXPLICIT */
+} vkind;
+
+typedef struct {
+    vkind kind;
+    const char *text;   /* the number, string, key, axis, name, callee or constant */
+    bool attr;          /* V_NAME: self.NAME, never a local */
+    int pos;            /* V_CALL: the element of its result taken, -1 for all */
+    const char *alt;    /* V_MESH: a number it may be instead of the size */
+} pvalue;
+
+typedef struct {
+    tok t[SL_SCAN_MAX_COND_TOKENS];
+    size_t n;
+} toks;
+
+/* ---- reading tokens from a position ------------------------------------- */
+
+typedef enum { UNTIL_LINE_END, UNTIL_COLON, UNTIL_ELSE } until;
+
+/* Tokens from `at` up to the end of the logical line, a ':' or an `else` at
+ * bracket depth 0 (not included). False when there are too many, or the
+ * expression ends first (a closing bracket, a ',' before the `else`). */
+static bool read_toks(const py_facts *f, py_pos at, until stop, toks *out)
+{
+    lexer lx = {.p = at.p, .end = f->end, .bol = at.bol, .line = at.line, .depth = at.depth,
+                .line_has_tok = true};
+    int depth = 0;
+    out->n = 0;
+    for (;;) {
+        tok t;
+        lex_next(&lx, &t);
+        if (t.kind == T_EOF || t.kind == T_NEWLINE)
+            return stop == UNTIL_LINE_END;
+        if (depth == 0 && stop == UNTIL_COLON && is_op(&t, ':'))
+            return true;
+        if (depth == 0 && stop == UNTIL_ELSE && tok_is(&t, "else"))
+            return true;
+        if (t.kind == T_OP && strchr("([{", t.op))
+            depth++;
+        else if (t.kind == T_OP && strchr(")]}", t.op) && depth-- == 0)
+            return false;
+        else if (depth == 0 && stop == UNTIL_ELSE && is_op(&t, ','))
+            return false;
+        if (out->n == SL_SCAN_MAX_COND_TOKENS)
+            return false;
+        out->t[out->n++] = t;
+    }
+}
+
+static bool tok_text_is(const tok *t, const char *s)
+{
+    return t->n == strlen(s) && memcmp(t->s, s, t->n) == 0;
+}
+
+static bool is_open(const tok *t)
+{
+    return t->kind == T_OP && strchr("([{", t->op);
+}
+
+static bool is_close(const tok *t)
+{
+    return t->kind == T_OP && strchr(")]}", t->op);
+}
+
+/* The index of the bracket closing the one at i, or n. */
+static size_t closing(const tok *t, size_t i, size_t n)
+{
+    int depth = 0;
+    for (size_t k = i; k < n; k++) {
+        depth += is_open(&t[k]) - is_close(&t[k]);
+        if (depth == 0)
+            return k;
+    }
+    return n;
+}
+
+/* ---- values ------------------------------------------------------------- */
+
+static const char *dup_tok(sl_arena *a, const tok *t)
+{
+    return sl_strndup(a, t->s, t->n);
+}
+
+/* A dotted name from t[0]: its parts (at most max) and how many tokens. */
+static size_t read_chain(const tok *t, size_t n, const tok **parts, size_t max, size_t *nparts)
+{
+    *nparts = 0;
+    size_t i = 0;
+    while (i < n && t[i].kind == T_NAME && *nparts < max) {
+        parts[(*nparts)++] = &t[i++];
+        if (i + 1 < n && is_op(&t[i], '.') && t[i + 1].kind == T_NAME)
+            i++;
+        else
+            break;
+    }
+    return i;
+}
+
+static bool part_is(const tok *part, const char *s)
+{
+    return tok_text_is(part, s);
+}
+
+/* mesh.shape["AXIS"] or mesh.shape.get("AXIS", ...): the chain ends with
+ * mesh, shape (and get). */
+static bool mesh_shape(const tok **p, size_t np, bool get)
+{
+    size_t k = np - (get ? 1 : 0);
+    return k >= 2 && part_is(p[k - 1], "shape") && part_is(p[k - 2], "mesh") &&
+           (!get || part_is(p[np - 1], "get"));
+}
+
+static pvalue chain_value(sl_arena *a, const tok **p, size_t np)
+{
+    pvalue v = {.kind = V_UNKNOWN, .pos = -1};
+    bool self = part_is(p[0], "self");
+    if (np >= 2 && (part_is(p[np - 2], "config") || part_is(p[np - 2], "cfg")) &&
+        (np == 2 || (np == 3 && self))) {
+        v.kind = V_CONFIG;
+        v.text = dup_tok(a, p[np - 1]);
+    } else if (np == 1 || (np == 2 && self)) {
+        v.kind = V_NAME;
+        v.attr = np == 2;
+        v.text = dup_tok(a, p[np - 1]);
+    } else if (!self) {
+        v.kind = V_REF;
+        v.text = sl_strndup(a, p[0]->s, (size_t)(p[np - 1]->s + p[np - 1]->n - p[0]->s));
+    }
+    return v;
+}
+
+static pvalue classify(sl_arena *a, const tok *t, size_t n)
+{
+    pvalue v = {.kind = V_UNKNOWN, .pos = -1};
+    if (n == 1 && t[0].kind == T_NUMBER)
+        return (pvalue){.kind = V_NUMBER, .text = dup_tok(a, &t[0]), .pos = -1};
+    if (n == 1 && t[0].kind == T_STRING && t[0].plain)
+        return (pvalue){.kind = V_STRING, .text = sl_strndup(a, TOK_BODY(&t[0]), t[0].bn),
+                        .pos = -1};
+    if (n == 1 && (tok_is(&t[0], "True") || tok_is(&t[0], "False")))
+        return (pvalue){.kind = V_BOOL, .text = dup_tok(a, &t[0]), .pos = -1};
+    if (n == 2 && is_op(&t[0], '-') && t[1].kind == T_NUMBER)
+        return (pvalue){.kind = V_NUMBER, .text = sl_sprintf(a, "-%.*s", (int)t[1].n, t[1].s),
+                        .pos = -1};
+    const tok *p[8];
+    size_t np, i = read_chain(t, n, p, 8, &np);
+    if (np == 0)
+        return v;
+    if (i == n)
+        return chain_value(a, p, np);
+    if (!is_open(&t[i]) || closing(t, i, n) != n - 1)
+        return v;
+    bool first_is_string = i + 1 < n && t[i + 1].kind == T_STRING && t[i + 1].plain;
+    if (first_is_string && ((t[i].op == '[' && mesh_shape(p, np, false)) ||
+                            (t[i].op == '(' && mesh_shape(p, np, true)))) {
+        v.kind = V_MESH;
+        v.text = sl_strndup(a, TOK_BODY(&t[i + 1]), t[i + 1].bn);
+    } else if (t[i].op == '(' && (np == 1 || (np == 2 && part_is(p[0], "self")))) {
+        v.kind = V_CALL;
+        v.text = dup_tok(a, p[np - 1]);
+    }
+    return v;
+}
+
+/* Element k of a top-level comma list; false when there is no such element,
+ * or (k < 0) when the list has more than one. */
+static bool element(const tok *t, size_t n, int k, size_t *from, size_t *to)
+{
+    size_t start = 0;
+    int idx = 0, depth = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n) {
+            depth += is_open(&t[i]) - is_close(&t[i]);
+            if (depth != 0 || !is_op(&t[i], ','))
+                continue;
+        }
+        if (idx == (k < 0 ? 0 : k)) {
+            *from = start;
+            *to = i;
+            return k >= 0 || i == n;
+        }
+        idx++;
+        start = i + 1;
+    }
+    return false;
+}
+
+static pvalue value_at(py_facts *f, py_pos at, int k)
+{
+    toks tk;
+    size_t from, to;
+    if (!read_toks(f, at, UNTIL_LINE_END, &tk))
+        return (pvalue){.kind = V_UNKNOWN, .pos = -1};
+    pvalue whole = classify(f->a, tk.t, tk.n);
+    if (k >= 0 && whole.kind == V_CALL) {
+        whole.pos = k;
+        return whole;
+    }
+    if (!element(tk.t, tk.n, k, &from, &to))
+        return (pvalue){.kind = V_UNKNOWN, .pos = -1};
+    return classify(f->a, tk.t + from, to - from);
+}
+
+/* ---- following a name to what it is --------------------------------------- */
+
+typedef struct {
+    bool unknown;
+    size_t n;
+    const char *mesh, *config, *name, *alt;
+} merged;
+
+static bool same_text(const char **slot, const char *text)
+{
+    if (*slot && strcmp(*slot, text) != 0)
+        return false;
+    *slot = text;
+    return true;
+}
+
+/* One more thing a name may be: together they must all be one mesh size (and
+ * at most one other number), or all one config key, or all one name. */
+static void merge(merged *m, pvalue v)
+{
+    m->n++;
+    bool ok;
+    switch (v.kind) {
+    case V_MESH:
+        ok = same_text(&m->mesh, v.text) && (!v.alt || same_text(&m->alt, v.alt));
+        break;
+    case V_NUMBER:
+        ok = same_text(&m->alt, v.text);
+        break;
+    case V_CONFIG:
+        ok = same_text(&m->config, v.text);
+        break;
+    case V_NAME:
+        ok = same_text(&m->name, v.text);
+        break;
+    default:
+        ok = false;
+    }
+    m->unknown |= !ok;
+}
+
+static pvalue merged_value(const merged *m)
+{
+    pvalue v = {.kind = V_UNKNOWN, .pos = -1};
+    int kinds = !!m->mesh + !!m->config + !!m->name;
+    if (m->unknown || kinds != 1 || (m->alt && !m->mesh))
+        return v;
+    if (m->mesh)
+        return (pvalue){.kind = V_MESH, .text = m->mesh, .alt = m->alt, .pos = -1};
+    if (m->config)
+        return (pvalue){.kind = V_CONFIG, .text = m->config, .pos = -1};
+    return (pvalue){.kind = V_NAME, .text = m->name, .pos = -1};
+}
+
+static pvalue resolve(py_facts *f, pvalue v, int fid, int depth);
+
+static pvalue resolve_local(py_facts *f, pvalue v, int fid, int depth)
+{
+    merged m = {0};
+    for (size_t i = 0; i < f->assigns.n; i++) {
+        const py_assign *as = f->assigns.items[i];
+        if (as->fid == fid && strcmp(as->name, v.text) == 0)
+            merge(&m, resolve(f, value_at(f, as->value, as->pos), fid, depth + 1));
+    }
+    /* Never assigned here: a parameter or a global, named like the config key
+     * it carries. */
+    return m.n ? merged_value(&m) : v;
+}
+
+static pvalue resolve_call(py_facts *f, pvalue v, int depth)
+{
+    merged m = {0};
+    for (size_t i = 0; i < f->returns.n; i++) {
+        const py_return *r = f->returns.items[i];
+        if (r->def && strcmp(r->def, v.text) == 0)
+            merge(&m, resolve(f, value_at(f, r->value, v.pos), r->fid, depth + 1));
+    }
+    return m.n ? merged_value(&m) : (pvalue){.kind = V_UNKNOWN, .pos = -1};
+}
+
+static pvalue resolve(py_facts *f, pvalue v, int fid, int depth)
+{
+    if (depth > RESOLVE_DEPTH)
+        return (pvalue){.kind = V_UNKNOWN, .pos = -1};
+    if (v.kind == V_NAME && !v.attr)
+        return resolve_local(f, v, fid, depth);
+    if (v.kind == V_CALL)
+        return resolve_call(f, v, depth);
+    return v;
+}
+
+/* ---- conjuncts -------------------------------------------------------------- */
+
+static sl_cond_op negate(sl_cond_op op)
+{
+    switch (op) {
+    case SL_COND_EQ: return SL_COND_NE;
+    case SL_COND_NE: return SL_COND_EQ;
+    case SL_COND_GT: return SL_COND_LE;
+    case SL_COND_LE: return SL_COND_GT;
+    case SL_COND_LT: return SL_COND_GE;
+    case SL_COND_GE: return SL_COND_LT;
+    case SL_COND_TRUE: return SL_COND_FALSE;
+    case SL_COND_FALSE: return SL_COND_TRUE;
+    default: return op;
+    }
+}
+
+/* `1 < cp` read as `cp > 1`. */
+static sl_cond_op mirror(sl_cond_op op)
+{
+    switch (op) {
+    case SL_COND_GT: return SL_COND_LT;
+    case SL_COND_LT: return SL_COND_GT;
+    case SL_COND_GE: return SL_COND_LE;
+    case SL_COND_LE: return SL_COND_GE;
+    default: return op;
+    }
+}
+
+static bool compare_op(const tok *t, sl_cond_op *op)
+{
+    static const struct {
+        const char *text;
+        sl_cond_op op;
+    } ops[] = {{"==", SL_COND_EQ}, {"!=", SL_COND_NE}, {">", SL_COND_GT},
+               {"<", SL_COND_LT},  {">=", SL_COND_GE}, {"<=", SL_COND_LE}};
+    for (size_t i = 0; t->kind == T_OP && i < sizeof ops / sizeof *ops; i++)
+        if (tok_text_is(t, ops[i].text))
+            return *op = ops[i].op, true;
+    return false;
+}
+
+static bool is_subject(vkind k)
+{
+    return k == V_CONFIG || k == V_MESH || k == V_NAME;
+}
+
+/* The right side of a comparison as a guard's value. A bare name there is a
+ * module constant (`model_mode == MODEL_MODE_PREFILL`). */
+static bool set_value(sl_py_guard *g, pvalue v)
+{
+    switch (v.kind) {
+    case V_NUMBER: case V_STRING: case V_BOOL:
+        g->value = v.text;
+        return true;
+    case V_REF:
+        g->value_ref = v.text;
+        return !g->mesh;
+    case V_NAME:
+        g->value_ref = v.text;
+        return !v.attr && !g->mesh;
+    default:
+        return false;
+    }
+}
+
+/* The source text from `first` to `last`, on one line. */
+static const char *words(sl_arena *a, const tok *first, const tok *last)
+{
+    char *s = sl_strndup(a, first->s, (size_t)(last->s + last->n - first->s));
+    char *w = s;
+    for (const char *r = s; *r; r++) {
+        bool space = *r == ' ' || *r == '\n' || *r == '\r' || *r == '\t';
+        if (!space)
+            *w++ = *r;
+        else if (w > s && w[-1] != ' ')
+            *w++ = ' ';
+    }
+    *w = '\0';
+    return s;
+}
+
+/* Tokens t[0..n) without brackets around all of them. */
+static void unwrap(const tok **t, size_t *n)
+{
+    while (*n >= 2 && is_op(&(*t)[0], '(') && closing(*t, 0, *n) == *n - 1) {
+        (*t)++;
+        *n -= 2;
+    }
+}
+
+static bool has_top_word(const tok *t, size_t n, const char *w)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        depth += is_open(&t[i]) - is_close(&t[i]);
+        if (depth == 0 && t[i].kind == T_NAME && tok_text_is(&t[i], w))
+            return true;
+    }
+    return false;
+}
+
+static bool read_atom(py_facts *f, const py_cond *c, const tok *t, size_t n, sl_py_guard *g)
+{
+    const tok *first = t, *last = &t[n - 1];
+    bool neg = false;
+    while (n > 0 && tok_is(&t[0], "not")) {
+        neg = !neg;
+        t++;
+        n--;
+    }
+    unwrap(&t, &n);
+    if (n == 0 || has_top_word(t, n, "and") || has_top_word(t, n, "or"))
+        return false;
+    size_t at = n;
+    sl_cond_op op = SL_COND_TRUE;
+    int depth = 0;
+    for (size_t i = 0; i < n && at == n; i++) {
+        depth += is_open(&t[i]) - is_close(&t[i]);
+        if (depth == 0 && compare_op(&t[i], &op))
+            at = i;
+        else if (depth == 0 && (tok_is(&t[i], "in") || tok_is(&t[i], "is")))
+            return false;
+    }
+    pvalue lhs = classify(f->a, t, at), rhs = {.kind = V_UNKNOWN};
+    if (at < n) {
+        rhs = classify(f->a, t + at + 1, n - at - 1);
+        lhs = resolve(f, lhs, c->fid, 0);
+        if (!is_subject(lhs.kind)) {
+            pvalue swap = lhs;
+            lhs = resolve(f, rhs, c->fid, 0);
+            rhs = swap;
+            op = mirror(op);
+        }
+    } else {
+        lhs = resolve(f, lhs, c->fid, 0);
+    }
+    if (!is_subject(lhs.kind))
+        return false;
+    *g = (sl_py_guard){.mesh = lhs.kind == V_MESH, .name = lhs.text, .alt = lhs.alt,
+                       .op = neg ? negate(op) : op, .text = words(f->a, first, last),
+                       .loc = {.file = f->display, .line = first->line, .col = first->col}};
+    return at == n || set_value(g, rhs);
+}
+
+/* Reads a condition once: its conjuncts that are guards. */
+static void read_cond(py_facts *f, py_cond *c)
+{
+    if (c->read)
+        return;
+    c->read = true;
+    toks tk;
+    if (!read_toks(f, c->at, c->inline_cond ? UNTIL_ELSE : UNTIL_COLON, &tk) || tk.n == 0)
+        return;
+    const tok *t = tk.t;
+    size_t n = tk.n;
+    unwrap(&t, &n);
+    if (has_top_word(t, n, "or"))
+        return;
+    c->atoms = sl_alloc(f->a, (n + 1) * sizeof *c->atoms);
+    size_t start = 0, nconj = 0;
+    int depth = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n) {
+            depth += is_open(&t[i]) - is_close(&t[i]);
+            if (depth != 0 || !tok_is(&t[i], "and"))
+                continue;
+        }
+        nconj++;
+        if (i > start && read_atom(f, c, t + start, i - start, &c->atoms[c->natoms]))
+            c->natoms++;
+        start = i + 1;
+    }
+    c->single = nconj == 1 && c->natoms == 1;
+}
+
+/* ---- a site's guards --------------------------------------------------------- */
+
+static bool same_ref(const py_guard_ref *x, const py_guard_ref *y)
+{
+    return x->cond == y->cond && x->negated == y->negated;
+}
+
+static bool list_has(const py_glist *l, const py_guard_ref *r)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (same_ref(&l->refs[i], r))
+            return true;
+    return false;
+}
+
+/* A guard from the else branch of a condition: the condition, negated. */
+static sl_py_guard negated_atom(const sl_py_guard *g)
+{
+    sl_py_guard x = *g;
+    x.op = negate(g->op);
+    x.negated = true;
+    return x;
+}
+
+static void add_ref(py_facts *f, sl_vec *out, const py_guard_ref *r)
+{
+    read_cond(f, r->cond);
+    if (r->negated && !r->cond->single)
+        return;
+    for (size_t i = 0; i < r->cond->natoms; i++) {
+        sl_py_guard *g = sl_alloc(f->a, sizeof *g);
+        *g = r->negated ? negated_atom(&r->cond->atoms[i]) : r->cond->atoms[i];
+        sl_vec_push(f->a, out, g);
+    }
+}
+
+/* Guards every use shares (a use without a guard lifts it). */
+static bool shared_by_uses(const sl_vec *uses, const py_guard_ref *r)
+{
+    for (size_t i = 1; i < uses->n; i++)
+        if (!list_has(uses->items[i], r))
+            return false;
+    return true;
+}
+
+void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const sl_vec *uses)
+{
+    sl_vec out = {0};
+    for (size_t i = 0; i < own->n; i++)
+        add_ref(f, &out, &own->refs[i]);
+    const py_glist *first = uses->n ? uses->items[0] : NULL;
+    for (size_t i = 0; first && i < first->n; i++)
+        if (!list_has(own, &first->refs[i]) && shared_by_uses(uses, &first->refs[i]))
+            add_ref(f, &out, &first->refs[i]);
+    if (!out.n)
+        return;
+    sl_py_guard *g = sl_alloc(f->a, out.n * sizeof *g);
+    for (size_t i = 0; i < out.n; i++)
+        g[i] = *(const sl_py_guard *)out.items[i];
+    s->guards = g;
+    s->nguards = out.n;
+}
+
+void py_facts_consts(py_facts *f, sl_vec *out)
+{
+    for (size_t i = 0; i < f->consts.n; i++) {
+        const py_const_at *c = f->consts.items[i];
+        toks tk;
+        if (!read_toks(f, c->value, UNTIL_LINE_END, &tk) || tk.n != 1 ||
+            tk.t[0].kind != T_STRING || !tk.t[0].plain)
+            continue;
+        sl_py_const *k = sl_alloc(f->a, sizeof *k);
+        k->name = c->name;
+        k->value = sl_strndup(f->a, TOK_BODY(&tk.t[0]), tk.t[0].bn);
+        sl_vec_push(f->a, out, k);
+    }
+}
