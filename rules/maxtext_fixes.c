@@ -1,8 +1,10 @@
 /* The fixes MaxText offers for the expert double-map (SL001), in order of
  * preference: the moe_dispatch_no_expert_sharding flag where the tree has
  * it, else a no-expert batch rule with the model-code rename, and, not
- * recommended, dropping 'expert' from activation_batch_moe. Each carries
- * its change so the engine lints the patched config again. */
+ * recommended, dropping 'expert' from activation_batch_moe; and for that flag
+ * left without a dim to take 'expert' (SL002), the missing rule or the flag
+ * turned off. Each carries its change so the engine lints the patched config
+ * again. */
 #include <string.h>
 
 #include "shardlint/rule.h"
@@ -121,6 +123,52 @@ static void add_batch_moe_fix(const sl_lint_ctx *ctx, sl_finding *f)
     sl_override ov = fix_override("logical_axis_rules", BATCH_MOE_NO_EXPERT);
     sl_fix_change ch = {.extra = &ov, .nextra = 1};
     sl_fix_verify_with(ctx->arena, fix, &ch);
+}
+
+/* The flag written where it is set: a YAML value replaced; for a launch's
+ * word or a command-line word, the override alone. */
+static void flag_off_fix(const sl_lint_ctx *ctx, sl_finding *f, const char *flag)
+{
+    sl_arena *a = ctx->arena;
+    sl_fix *fix = sl_finding_fix(a, f, sl_sprintf(a, "set `%s: false`: the batch dim then keeps "
+                                                     "'expert' (and SL001 may report the "
+                                                     "contention the flag avoided)", flag));
+    fix->override = sl_sprintf(a, "%s=false", flag);
+    const sl_node *cur = sl_config_get(ctx->config, flag);
+    if (cur && cur->loc.file && sl_rule_is_yaml(cur->loc.file))
+        sl_fix_edit(a, fix, cur->loc, cur->end, "false");
+    sl_override ov[2] = {fix_override(flag, "false"),
+                         fix_override("override_model_config", "true")};
+    bool model_sets = ctx->config->model_values && sl_map_get(ctx->config->model_values, flag);
+    sl_fix_change ch = {.extra = ov, .nextra = model_sets ? 2 : 1};
+    sl_fix_verify_with(a, fix, &ch);
+}
+
+void sl_maxtext_fix_peel_taker(const sl_lint_ctx *ctx, sl_finding *f, const sl_rule *batch_rule,
+                               const char *taker, const char *axis)
+{
+    sl_arena *a = ctx->arena;
+    if (taker) {
+        const char *rule = sl_sprintf(a, "['%s', ['%s']]", taker, axis);
+        bool has = sl_config_rule(ctx->config, taker) != NULL;
+        sl_fix *fix = sl_finding_fix(a, f, sl_sprintf(a, "%s the rule %s, so the expert dim takes "
+                                                         "'%s' that the flag removes from the "
+                                                         "batch dim",
+                                                      has ? "give it" : "add", rule, axis));
+        fix->override = sl_sprintf(a, "logical_axis_rules=[%s]", rule);
+        fix->preferred = true;
+        /* A new line after the batch dim's rule; an existing rule for the
+         * name would come first, so it is replaced by the override only. */
+        if (!has && batch_rule->loc.file && sl_rule_is_yaml(batch_rule->loc.file)) {
+            sl_loc at = {.file = batch_rule->loc.file, .line = batch_rule->loc.line + 1, .col = 1};
+            sl_fix_edit(a, fix, at, at, sl_sprintf(a, "%*s%s,\n", batch_rule->loc.col - 1, "",
+                                                   rule));
+        }
+        sl_override ov = fix_override("logical_axis_rules", sl_sprintf(a, "[%s]", rule));
+        sl_fix_change ch = {.extra = &ov, .nextra = 1};
+        sl_fix_verify_with(a, fix, &ch);
+    }
+    flag_off_fix(ctx, f, "moe_dispatch_no_expert_sharding");
 }
 
 /* Fixes are offered where the catalog knows the site and the dim that lost

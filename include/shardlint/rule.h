@@ -155,6 +155,13 @@ void sl_maxtext_fix_conflict(const sl_lint_ctx *ctx, sl_finding *f, const sl_res
 bool sl_maxtext_key_known(const char *key);
 const char *const *sl_maxtext_keys(size_t *n);
 
+/* SL002's fixes when moe_dispatch_no_expert_sharding removes `axis` from the
+ * dispatch batch dim (whose rule is batch_rule) and no dim takes it: give
+ * `taker` (the expert dim's logical name; NULL when unknown) a rule with the
+ * axis, or turn the flag off. */
+void sl_maxtext_fix_peel_taker(const sl_lint_ctx *ctx, sl_finding *f, const sl_rule *batch_rule,
+                               const char *taker, const char *axis);
+
 /* Latent mode's expert-parallel probe: whether a config is MoE without
  * expert parallelism, and the overrides that turn it on (room for
  * 3 + m->naxes). */
