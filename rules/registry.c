@@ -6,9 +6,9 @@
 
 extern const sl_rule_def sl_rule_sl001, sl_rule_sl002, sl_rule_sl003, sl_rule_sl004;
 extern const sl_rule_def sl_rule_sl005, sl_rule_sl006, sl_rule_sl007, sl_rule_sl008;
-extern const sl_rule_def sl_rule_sl009, sl_rule_sl102, sl_rule_sl103, sl_rule_sl104;
-extern const sl_rule_def sl_rule_sl105, sl_rule_sl106, sl_rule_sl107, sl_rule_sl108;
-extern const sl_rule_def sl_rule_sl900, sl_rule_sl901, sl_rule_sl902;
+extern const sl_rule_def sl_rule_sl009, sl_rule_sl101, sl_rule_sl102, sl_rule_sl103;
+extern const sl_rule_def sl_rule_sl104, sl_rule_sl105, sl_rule_sl106, sl_rule_sl107;
+extern const sl_rule_def sl_rule_sl108, sl_rule_sl900, sl_rule_sl901, sl_rule_sl902;
 
 const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl001,
@@ -20,6 +20,7 @@ const sl_rule_def *const sl_rule_registry[] = {
     &sl_rule_sl007,
     &sl_rule_sl008,
     &sl_rule_sl009,
+    &sl_rule_sl101,
     &sl_rule_sl102,
     &sl_rule_sl103,
     &sl_rule_sl104,

@@ -25,8 +25,9 @@ typedef struct {
 } sl_edit;
 
 /* What a fix changes, for the engine to lint again: overrides added to the
- * scenario, logical names renamed at catalog sites or scanned specs, and
- * misspelt config keys or mesh axes renamed. */
+ * scenario (or, `drop`, the scenario's own overrides of those keys removed),
+ * logical names renamed at catalog sites or scanned specs, and misspelt
+ * config keys or mesh axes renamed. */
 typedef struct {
     const sl_override *extra;
     size_t nextra;
@@ -36,6 +37,8 @@ typedef struct {
     size_t nrenames;
     const sl_rename *axis_renames;   /* mesh axes in the rules and data_sharding */
     size_t naxis_renames;
+    const char *const *drop;
+    size_t ndrop;
 } sl_fix_change;
 
 typedef struct {

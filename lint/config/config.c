@@ -254,30 +254,15 @@ static const char *model_name(sl_arena *a, const sl_config *c)
     return strcmp(s, "default") == 0 ? NULL : s;
 }
 
-static int check_double_set(const sl_config *c, sl_err *err)
-{
-    const sl_node *ov = c->override_values;
-    for (size_t k = 0; k < ov->n; k++) {
-        const char *key = ov->keys[k]->str;
-        const sl_node *m = sl_map_get(c->model_values, key);
-        if (!m || sl_node_equal(m, ov->items[k]))
-            continue;
-        sl_err_set(err, ov->items[k]->loc,
-                   "'%s' is also set by the model file %s:%d:%d to a different value; "
-                   "MaxText refuses this unless override_model_config=true",
-                   key, m->loc.file, m->loc.line, m->loc.col);
-        return -1;
-    }
-    return 0;
-}
-
 static bool not_overridden(const char *key, void *overrides)
 {
     return !sl_map_get(overrides, key);
 }
 
 /* The part of the model file MaxText merges: all of it, or with
- * override_model_config, only the keys the overrides leave alone. */
+ * override_model_config, only the keys the overrides leave alone. A key both
+ * set is merged like any other: whether the tree's MaxText refuses it is a
+ * rule's question (SL101), since that changed over MaxText's history. */
 static int load_model(sl_arena *a, const sl_config_files *files, sl_config *c,
                       const sl_node **model_cfg, sl_err *err)
 {
@@ -290,7 +275,7 @@ static int load_model(sl_arena *a, const sl_config_files *files, sl_config *c,
         return -1;
     if (!config_truthy(early_value(c, "override_model_config"))) {
         *model_cfg = c->model_values;
-        return check_double_set(c, err);
+        return 0;
     }
     *model_cfg = sl_map_filter(a, c->model_values, not_overridden, c->override_values);
     return 0;

@@ -73,6 +73,9 @@ void sl_fix_verify_with(sl_arena *a, sl_fix *fix, const sl_fix_change *change)
     fix->change.axis_renames = sl_array_concat(a, change->axis_renames, change->naxis_renames,
                                                NULL, 0, sizeof *change->axis_renames);
     fix->change.naxis_renames = change->naxis_renames;
+    fix->change.drop = sl_array_concat(a, change->drop, change->ndrop, NULL, 0,
+                                       sizeof *change->drop);
+    fix->change.ndrop = change->ndrop;
 }
 
 static sl_loc loc_copy(sl_arena *a, sl_loc l)

@@ -265,14 +265,30 @@ static const char *change_signature(sl_arena *a, const sl_fix_change *ch)
     for (size_t i = 0; i < ch->naxis_renames; i++)
         sig = sl_sprintf(a, "%saxis %s->%s\n", sig, ch->axis_renames[i].from,
                          ch->axis_renames[i].to);
+    for (size_t i = 0; i < ch->ndrop; i++)
+        sig = sl_sprintf(a, "%s-%s\n", sig, ch->drop[i]);
     return sig;
+}
+
+static bool dropped(const sl_fix_change *ch, const char *key)
+{
+    for (size_t i = 0; i < ch->ndrop; i++)
+        if (strcmp(ch->drop[i], key) == 0)
+            return true;
+    return false;
 }
 
 static sl_scenario patched_scenario(sl_arena *a, const sl_scenario *s, const sl_fix_change *ch)
 {
     sl_scenario p = *s;
-    p.ov = sl_array_concat(a, s->ov, s->nov, ch->extra, ch->nextra, sizeof *s->ov);
-    p.nov = s->nov + ch->nextra;
+    sl_override *ov = sl_alloc(a, (s->nov + ch->nextra + 1) * sizeof *ov);
+    p.nov = 0;
+    for (size_t i = 0; i < s->nov; i++)
+        if (!dropped(ch, s->ov[i].key))
+            ov[p.nov++] = s->ov[i];
+    for (size_t i = 0; i < ch->nextra; i++)
+        ov[p.nov++] = ch->extra[i];
+    p.ov = ov;
     p.patches = sl_array_concat(a, s->patches, s->npatches, ch->patches, ch->npatches,
                                 sizeof *s->patches);
     p.npatches = s->npatches + ch->npatches;
