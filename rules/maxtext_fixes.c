@@ -40,6 +40,18 @@ static sl_override fix_override(const char *key, const char *text)
     return (sl_override){.key = key, .text = text};
 }
 
+/* Rules a fix adds: where the model file has a rule list, MaxText refuses a
+ * logical_axis_rules override (SL101), so the change stands for an edit of
+ * the model file and no command-line form is offered. */
+static sl_override rules_change(const sl_lint_ctx *ctx, sl_fix *fix, const char *list)
+{
+    bool model_has = ctx->config->model_values &&
+                     sl_map_get(ctx->config->model_values, "logical_axis_rules");
+    if (!model_has)
+        fix->override = sl_sprintf(ctx->arena, "logical_axis_rules=%s", list);
+    return (sl_override){.key = "logical_axis_rules", .text = list, .in_model = model_has};
+}
+
 static void add_flag_fix(const sl_lint_ctx *ctx, sl_finding *f, const sl_site *site,
                          const sl_axis *ax)
 {
@@ -96,7 +108,6 @@ static void add_no_exp_fix(const sl_lint_ctx *ctx, sl_finding *f)
         "add the rule ['activation_batch_no_exp', ['data', 'fsdp', 'fsdp_transpose']] and use "
         "`activation_batch_no_exp` as the batch dim of the dispatch and MLP activations in the "
         "model code, so that dim no longer asks for 'expert'");
-    fix->override = "logical_axis_rules=" NO_EXP_RULE;
     fix->preferred = true;
     const sl_rule *moe = sl_config_rule(ctx->config, "activation_batch_moe");
     if (moe && moe->loc.file) {
@@ -108,7 +119,7 @@ static void add_no_exp_fix(const sl_lint_ctx *ctx, sl_finding *f)
     sl_spec_patch patches[8];
     size_t np = peel_site_patches(ctx, patches, 8);
     no_exp_code_edits(ctx, fix, patches, np);
-    sl_override ov = fix_override("logical_axis_rules", NO_EXP_RULE);
+    sl_override ov = rules_change(ctx, fix, NO_EXP_RULE);
     sl_fix_change ch = {.extra = &ov, .nextra = 1, .patches = patches, .npatches = np};
     sl_fix_verify_with(ctx->arena, fix, &ch);
 }
@@ -131,8 +142,7 @@ static void flag_off_fix(const sl_lint_ctx *ctx, sl_finding *f, const char *flag
 {
     sl_arena *a = ctx->arena;
     sl_fix *fix = sl_finding_fix(a, f, sl_sprintf(a, "set `%s: false`: the batch dim then keeps "
-                                                     "'expert' (and SL001 may report the "
-                                                     "contention the flag avoided)", flag));
+                                                     "'expert'", flag));
     fix->override = sl_sprintf(a, "%s=false", flag);
     const sl_node *cur = sl_config_get(ctx->config, flag);
     if (cur && cur->loc.file && sl_rule_is_yaml(cur->loc.file))
@@ -155,7 +165,6 @@ void sl_maxtext_fix_peel_taker(const sl_lint_ctx *ctx, sl_finding *f, const sl_r
                                                          "'%s' that the flag removes from the "
                                                          "batch dim",
                                                       has ? "give it" : "add", rule, axis));
-        fix->override = sl_sprintf(a, "logical_axis_rules=[%s]", rule);
         fix->preferred = true;
         /* A new line after the batch dim's rule; an existing rule for the
          * name would come first, so it is replaced by the override only. */
@@ -164,7 +173,7 @@ void sl_maxtext_fix_peel_taker(const sl_lint_ctx *ctx, sl_finding *f, const sl_r
             sl_fix_edit(a, fix, at, at, sl_sprintf(a, "%*s%s,\n", batch_rule->loc.col - 1, "",
                                                    rule));
         }
-        sl_override ov = fix_override("logical_axis_rules", sl_sprintf(a, "[%s]", rule));
+        sl_override ov = rules_change(ctx, fix, sl_sprintf(a, "[%s]", rule));
         sl_fix_change ch = {.extra = &ov, .nextra = 1};
         sl_fix_verify_with(a, fix, &ch);
     }

@@ -367,10 +367,13 @@ static void note_peel(const sl_lint_ctx *ctx, sl_finding *f, const group *g)
     const sl_axis *ax = sl_mesh_axis(ctx->mesh, g->c.axis);
     sl_finding_note(a, f, sl_sprintf(a, "'%s' is active (size %lld) because of %s.", g->c.axis,
                                      ax->size, sl_describe_axis(a, ax)));
-    sl_finding_note(a, f, sl_sprintf(a, "Consequence: the tensor is not split over the %lld "
-                                        "devices of '%s'%s%s.", ax->size, g->c.axis,
-                                     t->spec->keep_why ? ": " : "",
-                                     t->spec->keep_why ? t->spec->keep_why : ""));
+    sl_finding_note(a, f, sl_sprintf(a, "Consequence: %s not split over the %lld "
+                                        "devices of '%s'.%s%s%s",
+                                     g->tensors.n == 1 ? "the tensor is" : "these tensors are",
+                                     ax->size, g->c.axis,
+                                     t->spec->keep_why ? " " : "",
+                                     t->spec->keep_why ? t->spec->keep_why : "",
+                                     t->spec->keep_why ? "." : ""));
     sl_finding_note(a, f, sl_sprintf(a, "help: add a rule giving `%s` '%s', or set "
                                         "`moe_dispatch_no_expert_sharding: false`.",
                                      taker ? taker : "the expert dim", g->c.axis));

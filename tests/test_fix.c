@@ -90,3 +90,23 @@ Test(fix, nothing_to_fix_leaves_files_alone)
     expect_file("configs/models/llama2-7b.yml", "example/configs/models/llama2-7b.yml");
     remove_tree();
 }
+
+/* The rule the dispatch flag needs, written into the model file's own rule
+ * list (an override would be refused, SL101): the re-lint is clean. */
+Test(fix, missing_expert_rule_written_into_the_model_file)
+{
+    copy_tree("trees/dispatch-no-taker/configs", "configs");
+    const char *launch = "check %s/configs/models/deepseek3-2dfsdp-tiny.yml sparse_matmul=false "
+                         "capacity_factor=1.0 moe_dispatch_no_expert_sharding=true "
+                         "ici_expert_parallelism=-1 ici_fsdp_parallelism=1 --devices 8";
+    char fix[1024];
+    snprintf(fix, sizeof fix, "%s --fix", launch);
+    cli_run r = run(fix);
+    cr_expect_eq(r.status, 1);
+    cli_run_free(&r);
+    r = run(launch);
+    cr_expect_eq(r.status, 0, "the fixed tree still has findings:\n%s", r.out);
+    cli_run_free(&r);
+    expect_file("configs/models/deepseek3-2dfsdp-tiny.yml", "fix/deepseek3-2dfsdp-tiny.fixed.yml");
+    remove_tree();
+}

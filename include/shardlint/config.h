@@ -14,6 +14,8 @@ typedef struct {
     const char *key;
     const char *text;   /* the value as written */
     sl_loc loc;         /* the word: command line word N, or a script's line/col */
+    bool in_model;      /* stands for an edit of the model file instead (a fix's
+                           change): merged into it, logical_axis_rules appended */
 } sl_override;
 
 /* One logical_axis_rules entry: [name, mesh]. mesh is a scalar (one axis),

@@ -203,9 +203,7 @@ int sl_override_parse(sl_arena *a, const char *word, sl_loc loc, sl_override *ou
         sl_err_set(err, loc, "override key '%.*s' is not a config key name", (int)n, word);
         return -1;
     }
-    out->key = sl_strndup(a, word, n);
-    out->text = sl_strdup(a, eq + 1);
-    out->loc = loc;
+    *out = (sl_override){.key = sl_strndup(a, word, n), .text = sl_strdup(a, eq + 1), .loc = loc};
     return 0;
 }
 
@@ -214,6 +212,8 @@ static int load_overrides(sl_arena *a, const sl_override *ov, size_t nov, sl_con
 {
     out->override_values = sl_node_new_map(a, (sl_loc){0});
     for (size_t k = 0; k < nov; k++) {
+        if (ov[k].in_model)
+            continue;
         sl_node *v;
         if (sl_yaml_parse_value(a, ov[k].text, ov[k].loc, &v, err) < 0)
             return -1;
@@ -254,6 +254,38 @@ static const char *model_name(sl_arena *a, const sl_config *c)
     return strcmp(s, "default") == 0 ? NULL : s;
 }
 
+static bool any_key(const char *key, void *ctx)
+{
+    return true;
+}
+
+/* The model file as a fix would edit it: each in_model override set in it,
+ * with logical_axis_rules added to the end of the file's own list. */
+static int edit_model(sl_arena *a, sl_config *c, const sl_override *ov, size_t nov, sl_err *err)
+{
+    sl_node *model = NULL;
+    for (size_t k = 0; k < nov; k++) {
+        if (!ov[k].in_model)
+            continue;
+        sl_node *v;
+        if (sl_yaml_parse_value(a, ov[k].text, ov[k].loc, &v, err) < 0)
+            return -1;
+        model = model ? model : sl_map_filter(a, c->model_values, any_key, NULL);
+        const sl_node *had = sl_map_get(model, ov[k].key);
+        if (strcmp(ov[k].key, "logical_axis_rules") == 0 && had && had->kind == SL_NODE_SEQ &&
+            v->kind == SL_NODE_SEQ) {
+            sl_node *both = sl_node_new_seq(a, had->loc);
+            both->items = sl_array_concat(a, had->items, had->n, v->items, v->n, sizeof *v->items);
+            both->n = had->n + v->n;
+            v = both;
+        }
+        sl_map_set(a, model, sl_node_new_scalar(a, ov[k].key, true, ov[k].loc), v);
+    }
+    if (model)
+        c->model_values = model;
+    return 0;
+}
+
 static bool not_overridden(const char *key, void *overrides)
 {
     return !sl_map_get(overrides, key);
@@ -264,14 +296,15 @@ static bool not_overridden(const char *key, void *overrides)
  * set is merged like any other: whether the tree's MaxText refuses it is a
  * rule's question (SL101), since that changed over MaxText's history. */
 static int load_model(sl_arena *a, const sl_config_files *files, sl_config *c,
-                      const sl_node **model_cfg, sl_err *err)
+                      const sl_override *ov, size_t nov, const sl_node **model_cfg, sl_err *err)
 {
     const char *name = model_name(a, c);
     *model_cfg = sl_node_new_map(a, (sl_loc){0});
     c->model_file = name ? find_model(a, c, name) : NULL;
     if (!c->model_file)
         return 0;
-    if (load_map(a, files, c->model_file, &c->model_values, err) < 0)
+    if (load_map(a, files, c->model_file, &c->model_values, err) < 0 ||
+        edit_model(a, c, ov, nov, err) < 0)
         return -1;
     if (!config_truthy(early_value(c, "override_model_config"))) {
         *model_cfg = c->model_values;
@@ -366,7 +399,7 @@ int sl_config_build(sl_arena *a, const sl_config_files *files, const sl_config_c
     const sl_node *model_cfg;
     sl_vec rules = {0}, bad = {0};
     if (load_overrides(a, ov, nov, out, err) < 0 ||
-        load_model(a, files, out, &model_cfg, err) < 0 ||
+        load_model(a, files, out, ov, nov, &model_cfg, err) < 0 ||
         merge_rules(a, out, model_cfg, &rules, &bad, err) < 0)
         return -1;
     out->values = sl_node_merge(a, sl_node_merge(a, chain->settings, without_rules(a, model_cfg)),

@@ -135,8 +135,8 @@ static void put_skipped(FILE *out, sl_arena *a, const sl_lint_result *r)
 {
     if (!r->nskipped)
         return;
-    fprintf(out, "\nskipped: %zu scanned spec%s that do not run under this config\n",
-            r->nskipped, r->nskipped == 1 ? "" : "s");
+    fprintf(out, "\nskipped: %zu spec%s that do%s not run under this config\n", r->nskipped,
+            r->nskipped == 1 ? "" : "s", r->nskipped == 1 ? "es" : "");
     for (size_t i = 0; i < r->nskipped;) {
         const sl_spec *sp = r->skipped[i].spec;
         const char *why = sl_spec_skipped_why(a, &r->skipped[i]);

@@ -256,7 +256,8 @@ static const char *change_signature(sl_arena *a, const sl_fix_change *ch)
 {
     const char *sig = "";
     for (size_t i = 0; i < ch->nextra; i++)
-        sig = sl_sprintf(a, "%s%s=%s\n", sig, ch->extra[i].key, ch->extra[i].text);
+        sig = sl_sprintf(a, "%s%s%s=%s\n", sig, ch->extra[i].in_model ? "model:" : "",
+                         ch->extra[i].key, ch->extra[i].text);
     for (size_t i = 0; i < ch->npatches; i++)
         sig = sl_sprintf(a, "%s%s[%d]=%s\n", sig, ch->patches[i].site_id, ch->patches[i].dim,
                          ch->patches[i].logical);
