@@ -410,21 +410,37 @@ Test(catalog, conditions_from_code)
     cr_expect_str_eq(sl_cond_str(A, &scan), "not `cfg.scan_layers`");
 }
 
+static const sl_code_file *code_file(const char *path, const char *klass, const char *function)
+{
+    size_t at = 0;
+    return sl_code_file_next(path, klass, function, &at);
+}
+
 /* A model family's own files are live only for that family; files every
  * family uses are not listed, nor files of the same name elsewhere. */
 Test(catalog, code_files_by_family)
 {
-    const sl_code_file *f = sl_code_file_find("src/maxtext/layers/attention_compressed.py");
+    const sl_code_file *f = code_file("src/maxtext/layers/attention_compressed.py", NULL, NULL);
     cr_assert_not_null(f);
     config("{decoder_block: mixtral}");
     cr_expect_not(sl_conds_hold(f->conds, f->nconds, &C, NULL, NULL, NULL));
     config("{decoder_block: deepseek4}");
     cr_expect(sl_conds_hold(f->conds, f->nconds, &C, NULL, NULL, NULL));
-    cr_expect_not_null(sl_code_file_find("MaxText/layers/llama2.py"));
-    cr_expect_not_null(sl_code_file_find("models/llama2.py"));
-    cr_expect_null(sl_code_file_find("src/maxtext/layers/moe.py"));
-    cr_expect_null(sl_code_file_find("checkpoint_conversion/llama2.py"));
-    cr_expect_null(sl_code_file_find("notmodels/llama2.py"));
+    cr_expect_not_null(code_file("MaxText/layers/llama2.py", NULL, NULL));
+    cr_expect_not_null(code_file("models/llama2.py", NULL, NULL));
+    cr_expect_null(code_file("src/maxtext/layers/moe.py", NULL, NULL));
+    cr_expect_null(code_file("checkpoint_conversion/llama2.py", NULL, NULL));
+    cr_expect_null(code_file("notmodels/llama2.py", NULL, NULL));
+    /* A scope is a class or def of the file: MaxText's MLA lived in
+     * attentions.py before it had a file of its own. */
+    cr_expect_not_null(code_file("MaxText/layers/attentions.py", "MLA", "setup"));
+    cr_expect_null(code_file("MaxText/layers/attentions.py", "Attention", "setup"));
+    /* Every entry that covers the code counts: Gemma 3's vision encoder is
+     * Gemma 3's and multimodal. */
+    size_t at = 0, n = 0;
+    while (sl_code_file_next("models/gemma3.py", "Gemma3VisionEncoderLayer", "__call__", &at))
+        n++;
+    cr_expect_eq(n, 2);
     /* A tree whose config has no decoder_block runs every file. */
     config("{num_experts: 1}");
     cr_expect(sl_conds_hold(f->conds, f->nconds, &C, NULL, NULL, NULL));

@@ -314,22 +314,27 @@ const char *sl_cond_str(sl_arena *a, const sl_cond *k);
  * "context_autoregressive has size 1", "decoder_block unset". */
 const char *sl_cond_eval_str(sl_arena *a, const sl_cond_eval *ev);
 
-/* ---- MaxText files that only some configs run ------------------------------
+/* ---- MaxText code that only some configs run ---------------------------------
  * A model family's layer file (models/llama2.py, layers/attention_compressed.py)
- * runs only for the decoder blocks that import it; its scanned sites are live
- * only under these conditions. The data lives in rules/catalog_files.c. */
+ * runs only for the decoder blocks that import it, a vision encoder only for
+ * multimodal configs; their scanned sites are live only under these
+ * conditions. The data lives in rules/catalog_files.c. */
 typedef struct {
     const char *file;        /* base name, inside a layers/ or models/ folder */
+    const char *scope;       /* a class or def of the file, NULL for all of it */
     sl_cond conds[SL_SITE_MAX_CONDS];
     size_t nconds;
-    const char *why;         /* how MaxText picks the file */
+    const char *why;         /* how MaxText picks it */
 } sl_code_file;
 
 extern const sl_code_file sl_code_files[];
 extern const size_t sl_code_files_len;
 
-/* The entry for a scanned file's path, or NULL when every config runs it. */
-const sl_code_file *sl_code_file_find(const char *path);
+/* The entries for scanned code at path, in class klass and def function
+ * (either may be NULL), from index *at on: the next one, or NULL when there
+ * are no more (none at all: every config runs it). Start with *at = 0. */
+const sl_code_file *sl_code_file_next(const char *path, const char *klass,
+                                      const char *function, size_t *at);
 
 /* ---- the MaxText checkout a config belongs to ------------------------------
  * MaxText kept its package in three places over its history, and what its

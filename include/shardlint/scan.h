@@ -55,6 +55,7 @@ typedef struct {
     sl_loc loc;               /* opening bracket, or the start of the P(...) call;
                                  file = display path, col in bytes, 1-based */
     const char *function;     /* innermost enclosing def, NULL at module/class level */
+    const char *klass;        /* innermost enclosing class, or NULL */
     const char *variable;     /* name the literal is assigned to (`dispatch_axis`,
                                  `self.kernel_axes`), NULL when not assigned */
     const char *carrier;      /* last name of the call receiving the spec, directly
@@ -98,7 +99,9 @@ int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_
  * config path inside it (".../src/maxtext/configs/base.yml" gives
  * ".../src/maxtext"; older trees' ".../MaxText/configs/x.yml" gives
  * ".../MaxText"): the nearest ancestor of the config's folder that has a
- * `layers` folder. NULL when there is none. */
+ * `layers` folder, or whose maxtext/ or MaxText/ has one (early 2026 trees
+ * kept configs in src/maxtext and the layers in src/MaxText). NULL when
+ * there is none. */
 const char *sl_scan_find_source(sl_arena *a, const char *config_path);
 
 /* "layers/moe.py:2810 dense_matmul: dispatch_axis", the way findings name a site. */

@@ -163,12 +163,30 @@ static const char *const_value(const sl_strmap *consts, const sl_vec *all, const
     return NULL;
 }
 
+/* The values of '|'-separated constants (`in (A.X, A.Y)`), NULL when one
+ * is not defined in any scanned file. */
+static const char *const_values(sl_arena *a, const sl_strmap *consts, const sl_vec *all,
+                                const char *refs)
+{
+    const char *out = NULL;
+    for (const char *p = refs; p;) {
+        const char *bar = strchr(p, '|');
+        const char *ref = bar ? sl_strndup(a, p, (size_t)(bar - p)) : p;
+        const char *v = const_value(consts, all, ref);
+        if (!v)
+            return NULL;
+        out = out ? sl_sprintf(a, "%s|%s", out, v) : v;
+        p = bar ? bar + 1 : NULL;
+    }
+    return out;
+}
+
 /* A guard the config can answer; false when its value names a constant no
  * scanned file defines. */
-static bool guard_cond(const sl_py_guard *g, const sl_strmap *consts, const sl_vec *all,
-                       const char *file, sl_cond *out)
+static bool guard_cond(sl_arena *a, const sl_py_guard *g, const sl_strmap *consts,
+                       const sl_vec *all, const char *file, sl_cond *out)
 {
-    const char *value = g->value_ref ? const_value(consts, all, g->value_ref) : g->value;
+    const char *value = g->value_ref ? const_values(a, consts, all, g->value_ref) : g->value;
     if (g->value_ref && !value)
         return false;
     *out = (sl_cond){.key = g->name, .op = g->op, .value = value, .mesh = g->mesh, .alt = g->alt,
@@ -180,15 +198,18 @@ static bool guard_cond(const sl_py_guard *g, const sl_strmap *consts, const sl_v
 static void spec_conds(sl_arena *a, const sl_py_site *p, const sl_strmap *consts,
                        const sl_vec *all, sl_spec *out)
 {
-    const sl_code_file *family = sl_code_file_find(p->loc.file);
-    size_t max = (family ? family->nconds : 0) + SL_SITE_MAX_CONDS + p->nguards;
-    sl_cond *conds = sl_alloc(a, (max + 1) * sizeof *conds);
+    size_t nfamily = 0, at = 0;
+    for (const sl_code_file *f; (f = sl_code_file_next(p->loc.file, p->klass, p->function, &at));)
+        nfamily += f->nconds;
+    sl_cond *conds = sl_alloc(a, (nfamily + SL_SITE_MAX_CONDS + p->nguards + 1) * sizeof *conds);
     size_t n = 0;
-    for (size_t i = 0; family && i < family->nconds; i++)
-        conds[n++] = family->conds[i];
+    at = 0;
+    for (const sl_code_file *f; (f = sl_code_file_next(p->loc.file, p->klass, p->function, &at));)
+        for (size_t i = 0; i < f->nconds; i++)
+            conds[n++] = f->conds[i];
     n += catalog_conds(p, conds + n, SL_SITE_MAX_CONDS);
     for (size_t i = 0; i < p->nguards; i++)
-        n += guard_cond(&p->guards[i], consts, all, p->loc.file, &conds[n]);
+        n += guard_cond(a, &p->guards[i], consts, all, p->loc.file, &conds[n]);
     out->conds = conds;
     out->nconds = n;
 }
@@ -283,6 +304,16 @@ static void add_site_locs(sl_arena *a, session_source *src, const catalog_match 
     }
 }
 
+/* Tests (a tests/ folder, test_*.py, *_test.py) build tensors of their own;
+ * no launch runs them. */
+static bool is_test_code(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    return strncmp(path, "tests/", 6) == 0 || strstr(path, "/tests/") ||
+           strncmp(base, "test_", 5) == 0 || sl_path_has_suffix(base, "_test.py");
+}
+
 static void index_consts(sl_arena *a, const sl_vec *consts, sl_strmap *out)
 {
     for (size_t i = 0; i < consts->n; i++)
@@ -303,6 +334,8 @@ static int sources_scan(sl_session *s, session_source *src, sl_err *err)
     src->specs = sl_alloc(a, (sites.n + 1) * sizeof *src->specs);
     for (size_t i = 0; i < sites.n; i++) {
         sl_py_site *p = sites.items[i];
+        if (is_test_code(p->loc.file))
+            continue;
         const sl_site *site = sl_catalog_match(p, sl_catalog, sl_catalog_len);
         mark_scanned_defs(m, p);
         site_paths(s, src->dir, p);

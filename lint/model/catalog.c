@@ -242,7 +242,14 @@ const char *sl_cond_eval_str(sl_arena *a, const sl_cond_eval *ev)
                       sl_describe_loc(a, ev->value->loc));
 }
 
-const sl_code_file *sl_code_file_find(const char *path)
+static bool in_scope(const sl_code_file *f, const char *klass, const char *function)
+{
+    return !f->scope || (klass && strcmp(f->scope, klass) == 0) ||
+           (function && strcmp(f->scope, function) == 0);
+}
+
+const sl_code_file *sl_code_file_next(const char *path, const char *klass, const char *function,
+                                      size_t *at)
 {
     const char *base = path ? strrchr(path, '/') : NULL;
     if (!base)
@@ -254,8 +261,9 @@ const sl_code_file *sl_code_file_find(const char *path)
                          (dir >= 6 && memcmp(base - 6, "models", 6) == 0);
     if (!in_family_dir || (dir > 6 && base[-7] != '/'))
         return NULL;
-    for (size_t i = 0; i < sl_code_files_len; i++)
-        if (strcmp(sl_code_files[i].file, base + 1) == 0)
-            return &sl_code_files[i];
+    for (; *at < sl_code_files_len; (*at)++)
+        if (strcmp(sl_code_files[*at].file, base + 1) == 0 &&
+            in_scope(&sl_code_files[*at], klass, function))
+            return &sl_code_files[(*at)++];
     return NULL;
 }

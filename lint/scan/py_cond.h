@@ -16,16 +16,23 @@ typedef struct {
     int depth;               /* brackets open there: line ends inside them do not count */
 } py_pos;
 
-/* One condition as written: an `if`/`elif` header (read up to its ':') or
- * the condition of a conditional expression (read up to its `else`). */
-typedef struct {
+/* Where a condition's text ends. */
+typedef enum {
+    PY_COND_HEADER,          /* an `if`/`elif` header: at its ':' */
+    PY_COND_INLINE,          /* a conditional expression's: at its `else` */
+    PY_COND_VALUE            /* an attribute's value (`self.is_x = a == b`): at the line end */
+} py_cond_end;
+
+/* One condition as written. */
+typedef struct py_cond {
     py_pos at;
-    bool inline_cond;
+    py_cond_end end;
     int fid;                 /* the def it is in, for its local names */
+    const char *klass;       /* the class it is in, for its self. attributes */
     /* Filled when first read. */
     bool read;
-    sl_py_guard *atoms;      /* the conjuncts that could be read */
-    size_t natoms;
+    bool reading;            /* being read: an attribute defined by itself */
+    sl_vec atoms;            /* sl_py_guard *: the conjuncts that could be read */
     bool single;             /* one conjunct, read: its negation is a guard too */
 } py_cond;
 
@@ -60,6 +67,13 @@ typedef struct {
     py_pos value;
 } py_const_at;
 
+/* `self.NAME = value` in a method of klass: a flag a guard may test. */
+typedef struct {
+    const char *klass;
+    const char *name;
+    py_cond *value;          /* read as a condition when a guard tests the flag */
+} py_attr;
+
 typedef struct {
     sl_arena *a;
     const char *display;
@@ -67,6 +81,7 @@ typedef struct {
     sl_vec assigns;          /* py_assign * */
     sl_vec returns;          /* py_return * */
     sl_vec consts;           /* py_const_at * */
+    sl_vec attrs;            /* py_attr * */
 } py_facts;
 
 /* The guards of a site: those around it (own), and for a variable the ones

@@ -287,12 +287,21 @@ static py_pos here(const py_scan *ps)
     return (py_pos){ps->lx.p, ps->lx.line, ps->lx.bol, ps->lx.depth};
 }
 
-static py_cond *new_cond(py_scan *ps, bool inline_cond)
+static const char *current_class(const py_scan *ps)
+{
+    for (int i = ps->nscopes - 1; i >= 0; i--)
+        if (!ps->scopes[i].is_def)
+            return ps->scopes[i].name;
+    return NULL;
+}
+
+static py_cond *new_cond(py_scan *ps, py_cond_end end)
 {
     py_cond *c = sl_alloc(ps->a, sizeof *c);
     c->at = here(ps);
-    c->inline_cond = inline_cond;
+    c->end = end;
     current_def(ps, &c->fid);
+    c->klass = current_class(ps);
     return c;
 }
 
@@ -350,7 +359,7 @@ static void expr_keyword(py_scan *ps, const tok *t)
     if (tok_is(t, "for")) {
         e->saw_for = true;
     } else if (tok_is(t, "if") && !e->saw_for && !ps->tern) {
-        ps->tern = new_cond(ps, true);
+        ps->tern = new_cond(ps, PY_COND_INLINE);
         ps->tern_depth = ps->nframes;
         ps->tern_at = ps->items.n;
     } else if (tok_is(t, "else") && ps->tern && ps->tern_depth == ps->nframes) {
@@ -388,9 +397,24 @@ static void record_assign(py_scan *ps)
     sl_vec_push(ps->a, &ps->facts.consts, c);
 }
 
+/* `self.NAME = ...` in a method: a flag a guard may test later. */
+static void record_attr(py_scan *ps, const tok *t)
+{
+    const tok *p = ps->prev;
+    if (!is_op(t, '=') || ps->nframes != 0 || p[2].s != ps->stmt_first.s || !tok_is(&p[2], "self") ||
+        !is_op(&p[1], '.') || p[0].kind != T_NAME || !current_def(ps, NULL) || !current_class(ps))
+        return;
+    py_attr *at = sl_alloc(ps->a, sizeof *at);
+    at->klass = current_class(ps);
+    at->name = sl_strndup(ps->a, p[0].s, p[0].n);
+    at->value = new_cond(ps, PY_COND_VALUE);
+    sl_vec_push(ps->a, &ps->facts.attrs, at);
+}
+
 static void stmt_token(py_scan *ps, const tok *t)
 {
     stmt_state *st = &ps->stmt;
+    record_attr(ps, t);
     if (ps->nframes != 0 || st->shape < 0)
         return;
     if (st->shape == 0 && t->kind == T_NAME && !is_keyword(t) && st->ntargets < 4) {
@@ -412,7 +436,7 @@ static void stmt_start(py_scan *ps, const tok *t)
     ps->stmt = (stmt_state){.kind = S_PLAIN};
     if (tok_is(t, "if") || tok_is(t, "elif")) {
         ps->stmt.kind = tok_is(t, "if") ? S_IF : S_ELIF;
-        ps->stmt.cond = new_cond(ps, false);
+        ps->stmt.cond = new_cond(ps, PY_COND_HEADER);
         ps->stmt.shape = -1;
     } else if (tok_is(t, "else")) {
         ps->stmt.kind = S_ELSE;
@@ -449,6 +473,7 @@ static sl_py_site *add_site(py_scan *ps, const tok *at, const literal *lit)
     sl_py_site *s = sl_alloc(ps->a, sizeof *s);
     s->loc = (sl_loc){.file = ps->display, .line = at->line, .col = at->col};
     s->function = current_def(ps, NULL);
+    s->klass = current_class(ps);
     for (size_t i = 0; i < lit->ndims; i++) {
         s->logical[i] = lit->s[i] ? sl_strndup(ps->a, lit->s[i], lit->n[i]) : NULL;
         s->dim_locs[i] = (sl_loc){.file = ps->display, .line = lit->line[i], .col = lit->col[i]};
@@ -786,6 +811,19 @@ int sl_scan_py_file(sl_arena *a, const char *path, const char *display_path,
 
 /* ---- sites and the catalog ---------------------------------------------- */
 
+/* dir itself, or the package next to it that holds the model code: early
+ * 2026 trees kept configs in src/maxtext and the layers in src/MaxText. */
+static const char *code_package(sl_arena *a, const char *dir)
+{
+    static const char *const packages[] = {"", "/maxtext", "/MaxText"};
+    for (size_t i = 0; i < sizeof packages / sizeof *packages; i++) {
+        const char *pkg = sl_sprintf(a, "%s%s", dir, packages[i]);
+        if (sl_is_dir(sl_sprintf(a, "%s/layers", pkg)))
+            return pkg;
+    }
+    return NULL;
+}
+
 const char *sl_scan_find_source(sl_arena *a, const char *config_path)
 {
     char *real = realpath(config_path, NULL);
@@ -795,9 +833,7 @@ const char *sl_scan_find_source(sl_arena *a, const char *config_path)
     char *slash;
     while (!found && (slash = strrchr(real, '/')) != NULL && slash != real) {
         *slash = '\0';
-        char *layers = sl_sprintf(a, "%s/layers", real);
-        if (sl_is_dir(layers))
-            found = sl_strdup(a, real);
+        found = code_package(a, real);
     }
     free(real);
     return found;

@@ -44,6 +44,12 @@ typedef struct {
 
 typedef enum { UNTIL_LINE_END, UNTIL_COLON, UNTIL_ELSE } until;
 
+static until cond_until(py_cond_end end)
+{
+    return end == PY_COND_HEADER ? UNTIL_COLON : end == PY_COND_INLINE ? UNTIL_ELSE
+                                                                       : UNTIL_LINE_END;
+}
+
 /* Tokens from `at` up to the end of the logical line, a ':' or an `else` at
  * bracket depth 0 (not included). False when there are too many, or the
  * expression ends first (a closing bracket, a ',' before the `else`). */
@@ -348,6 +354,36 @@ static sl_cond_op mirror(sl_cond_op op)
     }
 }
 
+/* The constants of a tuple or list `(A.X, A.Y)` as one '|'-separated list,
+ * for `in`; NULL unless every element is a constant of one kind. */
+static bool tuple_values(sl_arena *a, const tok *t, size_t n, sl_py_guard *g)
+{
+    if (n < 2 || !is_open(&t[0]) || closing(t, 0, n) != n - 1)
+        return false;
+    const char *list = NULL;
+    bool refs = false;
+    for (size_t i = 1, start = 1; i < n; i++) {
+        if (!is_op(&t[i], ',') && i != n - 1)
+            continue;
+        if (i == start)
+            break; /* a trailing comma */
+        pvalue v = classify(a, t + start, i - start);
+        bool ref = v.kind == V_REF || (v.kind == V_NAME && !v.attr);
+        if (!(ref || v.kind == V_STRING || v.kind == V_NUMBER) || (list && ref != refs))
+            return false;
+        refs = ref;
+        list = list ? sl_sprintf(a, "%s|%s", list, v.text) : v.text;
+        start = i + 1;
+    }
+    if (!list)
+        return false;
+    if (refs)
+        g->value_ref = list;
+    else
+        g->value = list;
+    return true;
+}
+
 static bool compare_op(const tok *t, sl_cond_op *op)
 {
     static const struct {
@@ -421,7 +457,56 @@ static bool has_top_word(const tok *t, size_t n, const char *w)
     return false;
 }
 
-static bool read_atom(py_facts *f, const py_cond *c, const tok *t, size_t n, sl_py_guard *g)
+static void read_cond(py_facts *f, py_cond *c);
+
+static void add_atom(py_facts *f, py_cond *c, const sl_py_guard *g)
+{
+    sl_py_guard *x = sl_alloc(f->a, sizeof *x);
+    *x = *g;
+    sl_vec_push(f->a, &c->atoms, x);
+}
+
+/* A guard from the else branch of a condition: the condition, negated.
+ * False for `in`, which has no negation here. */
+static bool negated_atom(const sl_py_guard *g, sl_py_guard *out)
+{
+    if (g->op == SL_COND_IN)
+        return false;
+    *out = *g;
+    out->op = negate(g->op);
+    out->negated = !g->negated;
+    return true;
+}
+
+/* `[not] self.NAME`, NAME a flag the class sets once from a condition
+ * (`self.is_qwen2 = self.config.decoder_block == DecoderBlockType.QWEN2`):
+ * that condition's guards. */
+static bool read_flag(py_facts *f, py_cond *c, const tok *t, size_t n, bool neg)
+{
+    if (n != 3 || !tok_is(&t[0], "self") || !is_op(&t[1], '.') || t[2].kind != T_NAME || !c->klass)
+        return false;
+    py_attr *found = NULL;
+    for (size_t i = 0; i < f->attrs.n; i++) {
+        py_attr *at = f->attrs.items[i];
+        if (strcmp(at->klass, c->klass) != 0 || !tok_text_is(&t[2], at->name))
+            continue;
+        if (found)
+            return false; /* set twice: no one condition */
+        found = at;
+    }
+    if (!found || found->value->reading)
+        return false;
+    read_cond(f, found->value);
+    const sl_vec *atoms = &found->value->atoms;
+    sl_py_guard g;
+    if (neg && found->value->single && negated_atom(atoms->items[0], &g))
+        add_atom(f, c, &g);
+    for (size_t i = 0; !neg && i < atoms->n; i++)
+        add_atom(f, c, atoms->items[i]);
+    return true;
+}
+
+static bool read_atom(py_facts *f, py_cond *c, const tok *t, size_t n)
 {
     const tok *first = t, *last = &t[n - 1];
     bool neg = false;
@@ -433,6 +518,8 @@ static bool read_atom(py_facts *f, const py_cond *c, const tok *t, size_t n, sl_
     unwrap(&t, &n);
     if (n == 0 || has_top_word(t, n, "and") || has_top_word(t, n, "or"))
         return false;
+    if (read_flag(f, c, t, n, neg))
+        return true;
     size_t at = n;
     sl_cond_op op = SL_COND_TRUE;
     int depth = 0;
@@ -440,28 +527,38 @@ static bool read_atom(py_facts *f, const py_cond *c, const tok *t, size_t n, sl_
         depth += is_open(&t[i]) - is_close(&t[i]);
         if (depth == 0 && compare_op(&t[i], &op))
             at = i;
+        else if (depth == 0 && tok_is(&t[i], "in") && !(i > 0 && tok_is(&t[i - 1], "not")))
+            at = i, op = SL_COND_IN;
         else if (depth == 0 && (tok_is(&t[i], "in") || tok_is(&t[i], "is")))
             return false;
     }
-    pvalue lhs = classify(f->a, t, at), rhs = {.kind = V_UNKNOWN};
-    if (at < n) {
-        rhs = classify(f->a, t + at + 1, n - at - 1);
-        lhs = resolve(f, lhs, c->fid, 0);
+    sl_py_guard g = {.text = words(f->a, first, last),
+                     .loc = {.file = f->display, .line = first->line, .col = first->col}};
+    pvalue lhs = resolve(f, classify(f->a, t, at), c->fid, 0);
+    if (op == SL_COND_IN) {
+        if (neg || !is_subject(lhs.kind) || lhs.kind == V_MESH ||
+            !tuple_values(f->a, t + at + 1, n - at - 1, &g))
+            return false;
+    } else if (at < n) {
+        pvalue rhs = classify(f->a, t + at + 1, n - at - 1);
         if (!is_subject(lhs.kind)) {
             pvalue swap = lhs;
             lhs = resolve(f, rhs, c->fid, 0);
             rhs = swap;
             op = mirror(op);
         }
-    } else {
-        lhs = resolve(f, lhs, c->fid, 0);
-    }
-    if (!is_subject(lhs.kind))
+        g.mesh = lhs.kind == V_MESH;
+        if (!is_subject(lhs.kind) || !set_value(&g, rhs))
+            return false;
+    } else if (!is_subject(lhs.kind)) {
         return false;
-    *g = (sl_py_guard){.mesh = lhs.kind == V_MESH, .name = lhs.text, .alt = lhs.alt,
-                       .op = neg ? negate(op) : op, .text = words(f->a, first, last),
-                       .loc = {.file = f->display, .line = first->line, .col = first->col}};
-    return at == n || set_value(g, rhs);
+    }
+    g.mesh = lhs.kind == V_MESH;
+    g.name = lhs.text;
+    g.alt = lhs.alt;
+    g.op = neg ? negate(op) : op;
+    add_atom(f, c, &g);
+    return true;
 }
 
 /* Reads a condition once: its conjuncts that are guards. */
@@ -469,30 +566,30 @@ static void read_cond(py_facts *f, py_cond *c)
 {
     if (c->read)
         return;
-    c->read = true;
+    c->read = c->reading = true;
     toks tk;
-    if (!read_toks(f, c->at, c->inline_cond ? UNTIL_ELSE : UNTIL_COLON, &tk) || tk.n == 0)
+    if (!read_toks(f, c->at, cond_until(c->end), &tk) || tk.n == 0) {
+        c->reading = false;
         return;
+    }
     const tok *t = tk.t;
     size_t n = tk.n;
     unwrap(&t, &n);
-    if (has_top_word(t, n, "or"))
-        return;
-    c->atoms = sl_alloc(f->a, (n + 1) * sizeof *c->atoms);
-    size_t start = 0, nconj = 0;
+    size_t start = 0, nconj = 0, read = 0;
     int depth = 0;
-    for (size_t i = 0; i <= n; i++) {
+    bool any_or = has_top_word(t, n, "or");
+    for (size_t i = 0; i <= n && !any_or; i++) {
         if (i < n) {
             depth += is_open(&t[i]) - is_close(&t[i]);
             if (depth != 0 || !tok_is(&t[i], "and"))
                 continue;
         }
         nconj++;
-        if (i > start && read_atom(f, c, t + start, i - start, &c->atoms[c->natoms]))
-            c->natoms++;
+        read += i > start && read_atom(f, c, t + start, i - start);
         start = i + 1;
     }
-    c->single = nconj == 1 && c->natoms == 1;
+    c->single = nconj == 1 && read == 1 && c->atoms.n == 1;
+    c->reading = false;
 }
 
 /* ---- a site's guards --------------------------------------------------------- */
@@ -510,23 +607,17 @@ static bool list_has(const py_glist *l, const py_guard_ref *r)
     return false;
 }
 
-/* A guard from the else branch of a condition: the condition, negated. */
-static sl_py_guard negated_atom(const sl_py_guard *g)
-{
-    sl_py_guard x = *g;
-    x.op = negate(g->op);
-    x.negated = true;
-    return x;
-}
-
 static void add_ref(py_facts *f, sl_vec *out, const py_guard_ref *r)
 {
     read_cond(f, r->cond);
     if (r->negated && !r->cond->single)
         return;
-    for (size_t i = 0; i < r->cond->natoms; i++) {
+    for (size_t i = 0; i < r->cond->atoms.n; i++) {
         sl_py_guard *g = sl_alloc(f->a, sizeof *g);
-        *g = r->negated ? negated_atom(&r->cond->atoms[i]) : r->cond->atoms[i];
+        if (!r->negated)
+            *g = *(const sl_py_guard *)r->cond->atoms.items[i];
+        else if (!negated_atom(r->cond->atoms.items[i], g))
+            continue;
         sl_vec_push(f->a, out, g);
     }
 }
