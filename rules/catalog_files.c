@@ -24,6 +24,8 @@
 #define DECODER_LAYER "its decoder layer, chosen by decoder_block"
 #define MULTIMODAL "a vision encoder, built only when use_multimodal is true"
 #define V4_LINEAR "built only by DeepSeek-V4's compressed attention"
+#define STAGES {.key = "stage", .op = SL_COND_GT, .value = "1", .mesh = true}
+#define PIPELINE "the pipeline module, built only when the stage axis is > 1"
 
 const sl_code_file sl_code_files[] = {
     {"llama2.py", ALL, CONDS(BLOCK("llama2")), DECODER_LAYER},
@@ -60,6 +62,11 @@ const sl_code_file sl_code_files[] = {
     /* Written for DeepSeek-V4: only its compressed attention builds it. */
     {"linears.py", "DeepSeekV4GroupedLinear", CONDS(BLOCK("deepseek4")), V4_LINEAR},
     {"linears.py", "deepseek_v4_grouped_linear", CONDS(BLOCK("deepseek4")), V4_LINEAR},
+    /* The pipeline module is built only with pipeline parallelism
+     * (decoders.py: `if config.using_pipeline_parallelism`, which pyconfig
+     * sets from ici/dcn_pipeline_parallelism > 1: the stage axis). */
+    {"pipeline.py", ALL, CONDS(STAGES), PIPELINE},
+    {"pipeline_deprecated.py", ALL, CONDS(STAGES), PIPELINE},
     /* The multi-token prediction block is built only with MTP layers
      * (models.py: `if mtp_num_layers > 0`). */
     {"multi_token_prediction.py", ALL,
