@@ -18,10 +18,12 @@
 #include "shardlint/scan.h"
 
 /* The catalog site a scanned site is: same file (the scanned path ends with
- * the catalog's file at a path boundary), same def, same variable when the
- * catalog names one, same logical names; or, failing that, the one site with
- * a named variable whose names differ at a single dim (code that renamed a
- * dim, as the no-exp fix does). NULL when none. */
+ * the catalog's file at a path boundary), same def (a catalog method's class
+ * aside), same number of dims, and either the variable the catalog names
+ * (self. dropped; for a call argument, the name its result is assigned to),
+ * whatever the logical names (the tree's code wins), or, without a named
+ * variable, the same names. Closest names, then the most conditions shared
+ * with the code's guards, decide between candidates. NULL when none. */
 const sl_site *sl_catalog_match(const sl_py_site *s, const sl_site *catalog, size_t n);
 
 /* ---- one lint run ------------------------------------------------------------ */
