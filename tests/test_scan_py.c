@@ -37,24 +37,37 @@ static sl_vec scan(const char *src)
     return sites;
 }
 
-Test(scan_py, fixture_matches_expected)
+/* Scans fixtures/scan/NAME.py and compares each site, as `render` writes it,
+ * and then each constant with the lines of NAME.expected ('#' lines aside). */
+static void expect_lines(const char *name, const char *(*render)(const sl_py_site *))
 {
-    sl_vec sites = {0};
+    sl_vec sites = {0}, consts = {0};
     sl_err err;
-    cr_assert_eq(sl_scan_py_file(arena, fixture("scan/carriers.py"), "carriers.py", known, NKNOWN,
-                                 &sites, NULL, &err), 0, "%s", err.msg);
-    char *expected = slurp(fixture("scan/carriers.expected"));
+    const char *py = sl_sprintf(arena, "scan/%s.py", name);
+    cr_assert_eq(sl_scan_py_file(arena, fixture(py), py + 5, known, NKNOWN, &sites, &consts,
+                                 &err), 0, "%s", err.msg);
+    char *expected = slurp(fixture(sl_sprintf(arena, "scan/%s.expected", name)));
     cr_assert_not_null(expected);
     size_t i = 0;
     for (char *line = strtok(expected, "\n"); line; line = strtok(NULL, "\n")) {
         if (line[0] == '#')
             continue;
-        cr_assert_lt(i, sites.n, "missing site: %s", line);
-        cr_expect_str_eq(site_line(sites.items[i]), line);
-        i++;
+        if (i >= sites.n) {
+            cr_assert_lt(i - sites.n, consts.n, "missing line: %s", line);
+            const sl_py_const *c = consts.items[i++ - sites.n];
+            cr_expect_str_eq(sl_sprintf(arena, "const %s = %s", c->name, c->value), line);
+            continue;
+        }
+        cr_expect_str_eq(render(sites.items[i++]), line);
     }
-    cr_expect_eq(i, sites.n, "%zu sites, %zu expected", sites.n, i);
+    cr_expect_eq(i, sites.n + consts.n, "%zu sites and constants, %zu expected",
+                 sites.n + consts.n, i);
     free(expected);
+}
+
+Test(scan_py, fixture_matches_expected)
+{
+    expect_lines("carriers", site_line);
 }
 
 /* "25:16 (activation_batch, activation_length) | capacity_factor > 0; ..." */
@@ -79,29 +92,7 @@ static const char *guard_line(const sl_py_site *s)
  * variable's uses, local names followed to a mesh size, index arrays. */
 Test(scan_py, guards_match_expected)
 {
-    sl_vec sites = {0}, consts = {0};
-    sl_err err;
-    cr_assert_eq(sl_scan_py_file(arena, fixture("scan/guards.py"), "guards.py", known, NKNOWN,
-                                 &sites, &consts, &err), 0, "%s", err.msg);
-    char *expected = slurp(fixture("scan/guards.expected"));
-    cr_assert_not_null(expected);
-    size_t i = 0;
-    for (char *line = strtok(expected, "\n"); line; line = strtok(NULL, "\n")) {
-        if (line[0] == '#')
-            continue;
-        if (strncmp(line, "const ", 6) == 0) {
-            cr_assert_lt(i - sites.n, consts.n, "missing constant: %s", line);
-            const sl_py_const *c = consts.items[i++ - sites.n];
-            cr_expect_str_eq(sl_sprintf(arena, "const %s = %s", c->name, c->value), line);
-            continue;
-        }
-        cr_assert_lt(i, sites.n, "missing site: %s", line);
-        cr_expect_str_eq(guard_line(sites.items[i]), line);
-        i++;
-    }
-    cr_expect_eq(i, sites.n + consts.n, "%zu sites and constants, %zu expected",
-                 sites.n + consts.n, i);
-    free(expected);
+    expect_lines("guards", guard_line);
 }
 
 Test(scan_py, decoys_in_strings_and_comments)

@@ -220,6 +220,10 @@ static const char *note_with(const sl_lint_result *r, const char *rule, const ch
     return NULL;
 }
 
+/* One node of 8 GPUs, all of it expert-parallel, on the dense MoE path. */
+static const char *const EP[] = {"ici_expert_parallelism=-1", "ici_fsdp_parallelism=1",
+                                 "capacity_factor=1.25", "sparse_matmul=False", NULL};
+
 /* The batch rule blocked by prefill rules taking 'data' (size 1) first. */
 Test(wording, blocked_batch_rule)
 {
@@ -232,9 +236,7 @@ Test(wording, blocked_batch_rule)
 /* The batch rule applied, but every axis it lists has size 1. */
 Test(wording, batch_rule_of_size_one_axes)
 {
-    const char *const ep[] = {"ici_expert_parallelism=-1", "ici_fsdp_parallelism=1",
-                              "capacity_factor=1.25", "sparse_matmul=False", NULL};
-    sl_lint_result r = lint("trees/batch-moe-no-expert/configs/models/mixtral-8x7b.yml", ep, 8);
+    sl_lint_result r = lint("trees/batch-moe-no-expert/configs/models/mixtral-8x7b.yml", EP, 8);
     cr_expect_eq(check_all(&r), 1);
     cr_expect_not_null(note_with(&r, "SL002", "only axes of size 1"));
     cr_expect_null(note_with(&r, "SL002", "could not apply"));
@@ -244,9 +246,7 @@ Test(wording, batch_rule_of_size_one_axes)
  * axis. */
 Test(wording, contentions)
 {
-    const char *const ep[] = {"ici_expert_parallelism=-1", "ici_fsdp_parallelism=1",
-                              "capacity_factor=1.25", "sparse_matmul=False", NULL};
-    sl_lint_result r = lint("example/configs/models/mixtral-8x7b.yml", ep, 8);
+    sl_lint_result r = lint("example/configs/models/mixtral-8x7b.yml", EP, 8);
     cr_expect_eq(check_all(&r), 2);
     cr_expect_not_null(note_with(&r, "SL001", "Rule order decides"));
     const char *const v4[] = {"model_name=tiny-v4", NULL};
