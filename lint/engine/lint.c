@@ -89,15 +89,26 @@ const char *sl_spec_skipped_why(sl_arena *a, const sl_spec_skipped *k)
                       sl_cond_eval_str(a, &k->eval));
 }
 
-static void skip(sl_spec_set *out, const sl_spec *spec, const sl_cond_eval *ev,
+/* Collected one by one (a run skips a few hundred of its thousands of
+ * specs), then laid out as an array. */
+static void skip(sl_arena *a, sl_vec *skipped, const sl_spec *spec, const sl_cond_eval *ev,
                  const char *reason)
 {
-    out->skipped[out->nskipped++] = (sl_spec_skipped){.spec = spec, .eval = ev ? *ev : (sl_cond_eval){0},
-                                                 .reason = reason};
+    sl_spec_skipped *k = sl_alloc(a, sizeof *k);
+    *k = (sl_spec_skipped){.spec = spec, .eval = ev ? *ev : (sl_cond_eval){0}, .reason = reason};
+    sl_vec_push(a, skipped, k);
+}
+
+static void lay_out(sl_arena *a, const sl_vec *skipped, sl_spec_set *out)
+{
+    out->skipped = sl_alloc(a, (skipped->n + 1) * sizeof *out->skipped);
+    for (size_t i = 0; i < skipped->n; i++)
+        out->skipped[i] = *(const sl_spec_skipped *)skipped->items[i];
+    out->nskipped = skipped->n;
 }
 
 static void catalog_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
-                          sl_spec_set *out)
+                          sl_spec_set *out, sl_vec *skipped)
 {
     for (size_t i = 0; i < sl_catalog_len; i++) {
         const sl_site *site = &sl_catalog[i];
@@ -107,7 +118,7 @@ static void catalog_specs(sl_arena *a, const sl_scenario *s, const sl_config *c,
         sl_site_spec(site, c, spec);
         const sl_site_loc *where = site_loc_find(s, site);
         if (where && where->absent) {
-            skip(out, spec, NULL, sl_sprintf(a, "this tree's %s has no spec in %s: its own "
+            skip(a, skipped, spec, NULL, sl_sprintf(a, "this tree's %s has no spec in %s: its own "
                                                 "specs there are linted instead",
                                              site->file, site->function));
             continue;
@@ -126,9 +137,9 @@ void sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl_c
 {
     size_t max = sl_catalog_len + s->nspecs + 1;
     out->live = sl_alloc(a, max * sizeof *out->live);
-    out->skipped = sl_alloc(a, max * sizeof *out->skipped);
-    out->nlive = out->nskipped = 0;
-    catalog_specs(a, s, c, out);
+    out->nlive = 0;
+    sl_vec skipped = {0};
+    catalog_specs(a, s, c, out, &skipped);
     const bool *known = known_specs(ss, s, c);
     sl_cond_eval *evals = NULL;
     size_t nevals = 0;
@@ -137,7 +148,7 @@ void sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl_c
         if (!known[i])
             continue;
         if (spec->not_tensor) {
-            skip(out, spec, NULL, spec->not_tensor);
+            skip(a, &skipped, spec, NULL, spec->not_tensor);
             continue;
         }
         if (spec->nconds > nevals) {
@@ -146,10 +157,11 @@ void sl_lint_specs(sl_session *ss, sl_arena *a, const sl_scenario *s, const sl_c
         }
         size_t failed;
         if (!sl_conds_hold(spec->conds, spec->nconds, c, m, evals, &failed))
-            skip(out, spec, &evals[failed], NULL);
+            skip(a, &skipped, spec, &evals[failed], NULL);
         else
             out->live[out->nlive++] = spec_patched(a, s, spec);
     }
+    lay_out(a, &skipped, out);
 }
 
 /* Specs flax would reject go to `errors`, the others are resolved. */

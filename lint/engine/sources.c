@@ -195,19 +195,25 @@ static bool guard_cond(sl_arena *a, const sl_py_guard *g, const sl_strmap *const
     return true;
 }
 
-static void spec_conds(sl_arena *a, const sl_py_site *p, const sl_strmap *consts,
-                       const sl_vec *all, sl_spec *out)
+static void spec_conds(sl_arena *a, const sl_py_site *p, bool catalog_file,
+                       const sl_strmap *consts, const sl_vec *all, sl_spec *out)
 {
     size_t nfamily = 0, at = 0;
     for (const sl_code_file *f; (f = sl_code_file_next(p->loc.file, p->klass, p->function, &at));)
         nfamily += f->nconds;
-    sl_cond *conds = sl_alloc(a, (nfamily + SL_SITE_MAX_CONDS + p->nguards + 1) * sizeof *conds);
+    sl_cond cat[SL_SITE_MAX_CONDS];
+    size_t ncat = catalog_file ? catalog_conds(p, cat, SL_SITE_MAX_CONDS) : 0;
+    /* Most scanned specs have no condition at all: nothing to allocate. */
+    if (nfamily + ncat + p->nguards == 0)
+        return;
+    sl_cond *conds = sl_alloc(a, (nfamily + ncat + p->nguards) * sizeof *conds);
     size_t n = 0;
     at = 0;
     for (const sl_code_file *f; (f = sl_code_file_next(p->loc.file, p->klass, p->function, &at));)
         for (size_t i = 0; i < f->nconds; i++)
             conds[n++] = f->conds[i];
-    n += catalog_conds(p, conds + n, SL_SITE_MAX_CONDS);
+    for (size_t i = 0; i < ncat; i++)
+        conds[n++] = cat[i];
     for (size_t i = 0; i < p->nguards; i++)
         n += guard_cond(a, &p->guards[i], consts, all, p->loc.file, &conds[n]);
     out->conds = conds;
@@ -249,7 +255,8 @@ static void site_paths(sl_session *s, const char *dir, sl_py_site *p)
 
 typedef struct {
     const sl_py_site *first;   /* the scanned site that gives the catalog site its place */
-    bool def_scanned;          /* the folder has a spec in the catalog site's def */
+    bool file_scanned;         /* the folder has a spec in the catalog site's file */
+    bool def_scanned;          /* ...and in its def */
 } catalog_match;
 
 /* A scanned site that is a catalog site: the first one is where the site
@@ -270,33 +277,29 @@ static bool is_catalog_copy(catalog_match *m, const sl_site *site, const sl_py_s
 
 static void mark_scanned_defs(catalog_match *m, const sl_py_site *p)
 {
-    for (size_t i = 0; i < sl_catalog_len; i++)
-        m[i].def_scanned |= in_file(&sl_catalog[i], p) &&
-                            same_function(sl_catalog[i].function, p->function);
+    for (size_t i = 0; i < sl_catalog_len; i++) {
+        bool here = in_file(&sl_catalog[i], p);
+        m[i].file_scanned |= here;
+        m[i].def_scanned |= here && same_function(sl_catalog[i].function, p->function);
+    }
 }
 
 /* The folder has the catalog site's file but no spec at all in its def: that
  * MaxText version has no such code (the scanner may miss a spec it cannot
  * read, never a whole def's). */
-static bool absent(const catalog_match *m, const sl_site *site, const sl_vec *sites)
+static bool absent(const catalog_match *m)
 {
-    if (m->first || m->def_scanned)
-        return false;
-    for (size_t i = 0; i < sites->n; i++)
-        if (in_file(site, sites->items[i]))
-            return true;
-    return false;
+    return !m->first && m->file_scanned && !m->def_scanned;
 }
 
-static void add_site_locs(sl_arena *a, session_source *src, const catalog_match *m,
-                          const sl_vec *sites)
+static void add_site_locs(sl_arena *a, session_source *src, const catalog_match *m)
 {
     src->site_locs = sl_alloc(a, (sl_catalog_len + 1) * sizeof *src->site_locs);
     for (size_t i = 0; i < sl_catalog_len; i++) {
         sl_site_loc *l = &src->site_locs[src->nsite_locs];
         if (m[i].first)
             site_loc_of(m[i].first, &sl_catalog[i], l);
-        else if (absent(&m[i], &sl_catalog[i], sites))
+        else if (absent(&m[i]))
             *l = (sl_site_loc){.site = &sl_catalog[i], .absent = true};
         else
             continue;
@@ -312,6 +315,26 @@ static bool is_test_code(const char *path)
     base = base ? base + 1 : path;
     return strncmp(path, "tests/", 6) == 0 || strstr(path, "/tests/") ||
            strncmp(base, "test_", 5) == 0 || sl_path_has_suffix(base, "_test.py");
+}
+
+/* What a scanned file is, worked out once for all its sites (they share the
+ * path's memory): test code, or a file the catalog has sites in. */
+typedef struct {
+    const char *path;
+    bool test;
+    bool catalog;
+} file_kind;
+
+static const file_kind *kind_of(file_kind *k, const sl_py_site *p)
+{
+    if (k->path == p->loc.file)
+        return k;
+    k->path = p->loc.file;
+    k->test = is_test_code(p->loc.file);
+    k->catalog = false;
+    for (size_t i = 0; i < sl_catalog_len && !k->catalog; i++)
+        k->catalog = in_file(&sl_catalog[i], p);
+    return k;
 }
 
 static void index_consts(sl_arena *a, const sl_vec *consts, sl_strmap *out)
@@ -332,12 +355,15 @@ static int sources_scan(sl_session *s, session_source *src, sl_err *err)
     index_consts(a, &consts, &const_at);
     catalog_match *m = sl_alloc(a, (sl_catalog_len + 1) * sizeof *m);
     src->specs = sl_alloc(a, (sites.n + 1) * sizeof *src->specs);
+    file_kind kind = {0};
     for (size_t i = 0; i < sites.n; i++) {
         sl_py_site *p = sites.items[i];
-        if (is_test_code(p->loc.file))
+        const file_kind *k = kind_of(&kind, p);
+        if (k->test)
             continue;
-        const sl_site *site = sl_catalog_match(p, sl_catalog, sl_catalog_len);
-        mark_scanned_defs(m, p);
+        const sl_site *site = k->catalog ? sl_catalog_match(p, sl_catalog, sl_catalog_len) : NULL;
+        if (k->catalog)
+            mark_scanned_defs(m, p);
         site_paths(s, src->dir, p);
         /* One copy of each name, so rule lookups can go by its address. */
         for (size_t d = 0; d < p->ndims; d++)
@@ -346,9 +372,9 @@ static int sources_scan(sl_session *s, session_source *src, sl_err *err)
             continue;
         sl_spec *spec = &src->specs[src->nspecs++];
         spec_of(a, p, spec);
-        spec_conds(a, p, &const_at, &consts, spec);
+        spec_conds(a, p, k->catalog, &const_at, &consts, spec);
     }
-    add_site_locs(a, src, m, &sites);
+    add_site_locs(a, src, m);
     return 0;
 }
 

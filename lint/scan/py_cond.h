@@ -48,47 +48,38 @@ typedef struct {
     size_t n;
 } py_glist;
 
-/* What the walk records for reading names later. */
+/* A def the walk passed, for reading its body again when a condition asks
+ * what a name in it holds: the walk itself records nothing per statement
+ * (a checkout has tens of thousands; conditions ask about a few). */
 typedef struct {
-    int fid;                 /* 0 at module level */
-    const char *name;
-    int pos;                 /* element of a tuple assignment `a, b = ...`; -1 */
-    py_pos value;
-} py_assign;
-
-typedef struct {
+    const char *name;        /* in the file's text */
+    size_t namelen;
+    const char *klass;       /* the class it is a method of, or NULL */
     int fid;
-    const char *def;
-    py_pos value;
-} py_return;
+    int indent;              /* the def line's: its body is what is deeper */
+    py_pos at;               /* after its name */
+} py_def;
 
-typedef struct {
-    const char *name;        /* "ShardMode.AUTO", or "NAME" at module level */
-    py_pos value;
-} py_const_at;
-
-/* `self.NAME = value` in a method of klass: a flag a guard may test. */
+/* `self.NAME = value` in a method of klass (the class's flags are read at
+ * once, when a guard first tests one): its value, read as a condition. */
 typedef struct {
     const char *klass;
     const char *name;
-    py_cond *value;          /* read as a condition when a guard tests the flag */
-} py_attr;
+    py_cond *cond;           /* NULL: set more than once, no one condition */
+} py_flag;
 
 typedef struct {
     sl_arena *a;
     const char *display;
     const char *end;         /* end of the text: positions are read up to it */
-    sl_vec assigns;          /* py_assign * */
-    sl_vec returns;          /* py_return * */
-    sl_vec consts;           /* py_const_at * */
-    sl_vec attrs;            /* py_attr * */
+    sl_vec defs;             /* py_def * */
+    sl_vec flags;            /* py_flag *: flags read so far */
+    sl_vec known;            /* what names were found to be, so far (scan_py_cond.c) */
 } py_facts;
 
 /* The guards of a site: those around it (own), and for a variable the ones
  * every use of it (uses: py_glist *) shares. */
 void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const sl_vec *uses);
 
-/* The file's string constants, appended to out (sl_py_const *). */
-void py_facts_consts(py_facts *f, sl_vec *out);
 
 #endif

@@ -181,22 +181,3 @@ void lex_next(lexer *lx, tok *t)
     }
     t->n = (size_t)(lx->p - start);
 }
-
-bool is_op(const tok *t, char op)
-{
-    return t->kind == T_OP && t->op == op;
-}
-
-bool is_keyword(const tok *t)
-{
-    static const char *const kw[] = {
-        "and", "as", "assert", "await", "del", "elif", "else", "for", "from", "if", "import",
-        "in", "is", "lambda", "not", "or", "raise", "return", "while", "with", "yield",
-        "None", "True", "False", "case", "match", "global", "nonlocal", "except", NULL};
-    if (t->kind != T_NAME || t->n > 8)
-        return false;
-    for (int i = 0; kw[i]; i++)
-        if (kw[i][0] == t->s[0] && strlen(kw[i]) == t->n && memcmp(kw[i], t->s, t->n) == 0)
-            return true;
-    return false;
-}

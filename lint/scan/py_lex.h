@@ -40,9 +40,27 @@ typedef struct {
 /* The next token; T_NEWLINE only at the end of a logical line (outside
  * brackets), T_EOF at the end. */
 void lex_next(lexer *lx, tok *t);
-bool is_op(const tok *t, char op);
+
+/* Inline: the walk asks these for nearly every token. */
+static inline bool is_op(const tok *t, char op)
+{
+    return t->kind == T_OP && t->op == op;
+}
+
 /* Python keywords that can stand before a bracket that opens a literal
  * (`return (...)`, `in [...]`), so the bracket is not a call. */
-bool is_keyword(const tok *t);
+static inline bool is_keyword(const tok *t)
+{
+    static const char *const kw[] = {
+        "and", "as", "assert", "await", "del", "elif", "else", "for", "from", "if", "import",
+        "in", "is", "lambda", "not", "or", "raise", "return", "while", "with", "yield",
+        "None", "True", "False", "case", "match", "global", "nonlocal", "except", NULL};
+    if (t->kind != T_NAME || t->n > 8)
+        return false;
+    for (int i = 0; kw[i]; i++)
+        if (kw[i][0] == t->s[0] && strlen(kw[i]) == t->n && memcmp(kw[i], t->s, t->n) == 0)
+            return true;
+    return false;
+}
 
 #endif

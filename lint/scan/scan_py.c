@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,10 +175,17 @@ typedef struct {
  * conditions of its chain so far, which a following `elif`/`else` negates. */
 typedef struct {
     int indent;
-    py_guard_ref refs[SL_SCAN_MAX_BRANCHES + 1];
+    py_guard_ref *refs;   /* the branches before it, negated (in the arena) */
     size_t nrefs;
-    py_cond *chain[SL_SCAN_MAX_BRANCHES];
+    py_cond **chain;      /* their conditions */
     size_t nchain;
+    /* An if/elif's own condition, made only when something in the block or
+     * a following branch needs it: most blocks hold no spec. */
+    bool has_own;
+    py_cond *own;
+    py_pos own_at;
+    int own_fid;
+    const char *own_klass;
 } gblock;
 
 typedef enum { S_PLAIN, S_IF, S_ELIF, S_ELSE } stmt_kind;
@@ -186,11 +194,15 @@ typedef enum { S_PLAIN, S_IF, S_ELIF, S_ELSE } stmt_kind;
  * names a plain `a, b = ...` assigns. */
 typedef struct {
     stmt_kind kind;
-    py_cond *cond;        /* S_IF, S_ELIF */
+    py_pos cond_at;       /* S_IF, S_ELIF: where the condition starts */
+    int cond_fid;
+    const char *cond_klass;
     tok targets[4];
     int ntargets;
     int shape;            /* targets: 0 a name next, 1 ',' or '=' next, -1 not an assignment */
-    const char *assigned; /* the one name a plain assignment assigns, once its '=' is seen */
+    const tok *assigned;  /* the one name a plain assignment assigns, once its '=' is seen */
+    int const_state;      /* `NAME = "text"`: 1 after the '=', 2 after the text */
+    tok const_value;
 } stmt_state;
 
 
@@ -199,10 +211,9 @@ typedef struct {
     const char *display;
     const name_set *names;
     sl_vec *sites;
+    sl_vec *consts;       /* sl_py_const *, or NULL */
     lexer lx;
-    frame frames[SL_SCAN_MAX_FRAMES];
     int nframes;          /* may exceed SL_SCAN_MAX_FRAMES; deeper frames are not kept */
-    scope scopes[SL_SCAN_MAX_SCOPES];
     int nscopes;
     int next_fid;
     sl_vec vars;          /* tracked * */
@@ -216,7 +227,6 @@ typedef struct {
     py_facts facts;
     sl_vec states;        /* site_state * */
     sl_vec items;         /* py_glist *: sites and uses a later guard may cover */
-    gblock blocks[SL_SCAN_MAX_SCOPES];
     int nblocks;
     gblock ended;         /* the block that ended at this line's indent; nchain 0: none */
     stmt_state stmt;
@@ -224,6 +234,11 @@ typedef struct {
     py_cond *tern;        /* a conditional expression waiting for its `else` */
     int tern_depth;
     size_t tern_at;       /* items before its `if` */
+    /* Stacks last: each entry is written when pushed, so they are not
+     * cleared for every file. */
+    frame frames[SL_SCAN_MAX_FRAMES];
+    scope scopes[SL_SCAN_MAX_SCOPES];
+    gblock blocks[SL_SCAN_MAX_SCOPES];
 } py_scan;
 
 static frame *top(py_scan *ps)
@@ -313,16 +328,37 @@ static void glist_add(sl_arena *a, py_glist *g, py_guard_ref r)
 
 /* The guards in force here, as a new item: the blocks around it and the
  * `else` parts it is in. */
+static py_cond *own_cond(sl_arena *a, gblock *b)
+{
+    if (b->has_own && !b->own) {
+        b->own = sl_alloc(a, sizeof *b->own);
+        *b->own = (py_cond){.at = b->own_at, .end = PY_COND_HEADER, .fid = b->own_fid,
+                            .klass = b->own_klass};
+    }
+    return b->own;
+}
+
 static py_glist *new_item(py_scan *ps)
 {
-    py_glist *g = sl_alloc(ps->a, sizeof *g);
+    size_t n = 0;
     for (int i = 0; i < ps->nblocks; i++)
+        n += ps->blocks[i].nrefs + ps->blocks[i].has_own;
+    for (int d = 0; d <= ps->nframes; d++) {
+        const expr_state *e = expr_at(ps, d);
+        n += e && e->tail.cond;
+    }
+    py_glist *g = sl_alloc(ps->a, sizeof *g);
+    g->refs = n ? sl_alloc(ps->a, n * sizeof *g->refs) : NULL;
+    for (int i = 0; i < ps->nblocks; i++) {
         for (size_t k = 0; k < ps->blocks[i].nrefs; k++)
-            glist_add(ps->a, g, ps->blocks[i].refs[k]);
+            g->refs[g->n++] = ps->blocks[i].refs[k];
+        if (ps->blocks[i].has_own)
+            g->refs[g->n++] = (py_guard_ref){own_cond(ps->a, &ps->blocks[i]), false};
+    }
     for (int d = 0; d <= ps->nframes; d++) {
         const expr_state *e = expr_at(ps, d);
         if (e && e->tail.cond)
-            glist_add(ps->a, g, e->tail);
+            g->refs[g->n++] = e->tail;
     }
     sl_vec_push(ps->a, &ps->items, g);
     return g;
@@ -334,17 +370,24 @@ static void open_block(py_scan *ps)
 {
     if (ps->nblocks == SL_SCAN_MAX_SCOPES)
         return;
+    gblock *prev = ps->stmt.kind != S_IF ? &ps->ended : NULL;
+    size_t before = prev ? prev->nchain + prev->has_own : 0;
     gblock *b = &ps->blocks[ps->nblocks++];
-    *b = (gblock){.indent = ps->stmt_first.col - 1};
-    if (ps->stmt.kind != S_IF)
-        for (size_t i = 0; i < ps->ended.nchain; i++) {
-            b->refs[b->nrefs++] = (py_guard_ref){ps->ended.chain[i], true};
-            b->chain[b->nchain++] = ps->ended.chain[i];
-        }
-    if (ps->stmt.cond) {
-        b->refs[b->nrefs++] = (py_guard_ref){ps->stmt.cond, false};
-        if (b->nchain < SL_SCAN_MAX_BRANCHES)
-            b->chain[b->nchain++] = ps->stmt.cond;
+    *b = (gblock){.indent = ps->stmt_first.col - 1, .has_own = ps->stmt.kind != S_ELSE,
+                  .own_at = ps->stmt.cond_at, .own_fid = ps->stmt.cond_fid,
+                  .own_klass = ps->stmt.cond_klass};
+    if (before) {
+        b->refs = sl_alloc(ps->a, before * sizeof *b->refs);
+        b->chain = sl_alloc(ps->a, before * sizeof *b->chain);
+    }
+    for (size_t i = 0; prev && i < prev->nchain; i++) {
+        b->refs[b->nrefs++] = (py_guard_ref){prev->chain[i], true};
+        b->chain[b->nchain++] = prev->chain[i];
+    }
+    if (prev && prev->has_own && b->nchain < SL_SCAN_MAX_BRANCHES) {
+        py_cond *c = own_cond(ps->a, prev);
+        b->refs[b->nrefs++] = (py_guard_ref){c, true};
+        b->chain[b->nchain++] = c;
     }
     ps->stmt.kind = S_PLAIN;
 }
@@ -372,58 +415,64 @@ static void expr_keyword(py_scan *ps, const tok *t)
 
 /* A plain assignment's names, for following them from a condition later;
  * at module or class level, also a candidate string constant. */
-static void record_assign(py_scan *ps)
+/* A plain assignment's '=': the name a spec passed in it is assigned to;
+ * at module or class level, maybe a string constant. */
+static void on_assign(py_scan *ps)
 {
     stmt_state *st = &ps->stmt;
-    py_pos value = here(ps);
-    for (int i = 0; i < st->ntargets; i++) {
-        py_assign *as = sl_alloc(ps->a, sizeof *as);
-        current_def(ps, &as->fid);
-        as->name = sl_strndup(ps->a, st->targets[i].s, st->targets[i].n);
-        as->pos = st->ntargets > 1 ? i : -1;
-        as->value = value;
-        sl_vec_push(ps->a, &ps->facts.assigns, as);
-    }
-    const scope *in = ps->nscopes ? &ps->scopes[ps->nscopes - 1] : NULL;
     if (st->ntargets != 1)
         return;
-    const char *name = sl_strndup(ps->a, st->targets[0].s, st->targets[0].n);
-    st->assigned = name;
-    if (in && in->is_def)
-        return;
-    py_const_at *c = sl_alloc(ps->a, sizeof *c);
-    c->name = in ? sl_sprintf(ps->a, "%s.%s", in->name, name) : name;
-    c->value = value;
-    sl_vec_push(ps->a, &ps->facts.consts, c);
+    st->assigned = &st->targets[0];
+    const scope *in = ps->nscopes ? &ps->scopes[ps->nscopes - 1] : NULL;
+    st->const_state = in && in->is_def ? 0 : 1;
 }
 
-/* `self.NAME = ...` in a method: a flag a guard may test later. */
-static void record_attr(py_scan *ps, const tok *t)
+/* `NAME = "text"` as a whole statement: a constant, kept when asked for. */
+static void const_token(py_scan *ps, const tok *t)
 {
-    const tok *p = ps->prev;
-    if (!is_op(t, '=') || ps->nframes != 0 || p[2].s != ps->stmt_first.s || !tok_is(&p[2], "self") ||
-        !is_op(&p[1], '.') || p[0].kind != T_NAME || !current_def(ps, NULL) || !current_class(ps))
+    stmt_state *st = &ps->stmt;
+    if (st->const_state == 1 && t->kind == T_STRING && t->plain) {
+        st->const_state = 2;
+        st->const_value = *t;
+    } else if (st->const_state) {
+        st->const_state = 0;
+    }
+}
+
+static void end_statement(py_scan *ps)
+{
+    stmt_state *st = &ps->stmt;
+    if (st->const_state != 2 || !ps->consts)
         return;
-    py_attr *at = sl_alloc(ps->a, sizeof *at);
-    at->klass = current_class(ps);
-    at->name = sl_strndup(ps->a, p[0].s, p[0].n);
-    at->value = new_cond(ps, PY_COND_VALUE);
-    sl_vec_push(ps->a, &ps->facts.attrs, at);
+    const scope *in = ps->nscopes ? &ps->scopes[ps->nscopes - 1] : NULL;
+    const tok *name = &st->targets[0], *v = &st->const_value;
+    sl_py_const *c = sl_alloc(ps->a, sizeof *c);
+    c->name = in ? sl_sprintf(ps->a, "%s.%.*s", in->name, (int)name->n, name->s)
+                 : sl_strndup(ps->a, name->s, name->n);
+    c->value = sl_strndup(ps->a, TOK_BODY(v), v->bn);
+    sl_vec_push(ps->a, ps->consts, c);
+    st->const_state = 0;
 }
 
 static void stmt_token(py_scan *ps, const tok *t)
 {
     stmt_state *st = &ps->stmt;
-    record_attr(ps, t);
+    if (st->const_state)
+        const_token(ps, t);
     if (ps->nframes != 0 || st->shape < 0)
         return;
-    if (st->shape == 0 && t->kind == T_NAME && !is_keyword(t) && st->ntargets < 4) {
+    if (st->shape == 0 && t->kind == T_NAME && st->ntargets < 4) {
         st->targets[st->ntargets++] = *t;
         st->shape = 1;
     } else if (st->shape == 1 && is_op(t, ',')) {
         st->shape = 0;
     } else if (st->shape == 1 && is_op(t, '=')) {
-        record_assign(ps);
+        /* Checked only here: most statements are not assignments. */
+        bool names = true;
+        for (int i = 0; i < st->ntargets; i++)
+            names = names && !is_keyword(&st->targets[i]);
+        if (names)
+            on_assign(ps);
         st->shape = -1;
     } else {
         st->shape = -1;
@@ -436,16 +485,12 @@ static void stmt_start(py_scan *ps, const tok *t)
     ps->stmt = (stmt_state){.kind = S_PLAIN};
     if (tok_is(t, "if") || tok_is(t, "elif")) {
         ps->stmt.kind = tok_is(t, "if") ? S_IF : S_ELIF;
-        ps->stmt.cond = new_cond(ps, PY_COND_HEADER);
+        ps->stmt.cond_at = here(ps);
+        current_def(ps, &ps->stmt.cond_fid);
+        ps->stmt.cond_klass = current_class(ps);
         ps->stmt.shape = -1;
     } else if (tok_is(t, "else")) {
         ps->stmt.kind = S_ELSE;
-        ps->stmt.shape = -1;
-    } else if (tok_is(t, "return")) {
-        py_return *r = sl_alloc(ps->a, sizeof *r);
-        r->def = current_def(ps, &r->fid);
-        r->value = here(ps);
-        sl_vec_push(ps->a, &ps->facts.returns, r);
         ps->stmt.shape = -1;
     }
 }
@@ -497,6 +542,12 @@ static void track(py_scan *ps, sl_py_site *s)
     sl_vec_push(ps->a, &ps->vars, v);
 }
 
+static const char *assigned_name(py_scan *ps)
+{
+    const tok *t = ps->stmt.assigned;
+    return t ? sl_strndup(ps->a, t->s, t->n) : NULL;
+}
+
 /* What the tokens before a literal (or a P(...) call) say about it: the
  * variable it is assigned to, or the call and keyword it is passed as. */
 static void site_context(py_scan *ps, sl_py_site *s, const tok *p0, const tok *p1,
@@ -514,14 +565,14 @@ static void site_context(py_scan *ps, sl_py_site *s, const tok *p0, const tok *p
         if (f->kind == F_CALL) {
             s->keyword = sl_strndup(ps->a, p1->s, p1->n);
             s->carrier = f->callee ? sl_strndup(ps->a, f->callee, f->calleen) : NULL;
-            s->result = ps->stmt.assigned;
+            s->result = assigned_name(ps);
         } else if (f->kind == F_SIG) {
             s->variable = sl_strndup(ps->a, p1->s, p1->n);
             track(ps, s);
         }
     } else if ((is_op(p0, '(') || is_op(p0, ',')) && f && f->kind == F_CALL && f->callee) {
         s->carrier = sl_strndup(ps->a, f->callee, f->calleen);
-        s->result = ps->stmt.assigned;
+        s->result = assigned_name(ps);
         s->index_array = is_op(p0, ',') && first_arg_is_index(f, p0->s);
     }
 }
@@ -653,6 +704,7 @@ static void line_start(py_scan *ps, const tok *t)
     while (ps->nscopes > 0 && ps->scopes[ps->nscopes - 1].indent >= indent)
         ps->nscopes--;
     ps->ended.nchain = 0;
+    ps->ended.has_own = false;
     while (ps->nblocks > 0 && ps->blocks[ps->nblocks - 1].indent >= indent) {
         const gblock *b = &ps->blocks[--ps->nblocks];
         if (b->indent == indent)
@@ -669,14 +721,26 @@ static void line_start(py_scan *ps, const tok *t)
     stmt_start(ps, t);
 }
 
+/* A def, for reading its body again if a condition asks about it. */
+static void record_def(py_scan *ps, const scope *s, const char *klass)
+{
+    py_def *d = sl_alloc(ps->a, sizeof *d);
+    *d = (py_def){.name = s->name, .namelen = strlen(s->name), .klass = klass, .fid = s->id,
+                  .indent = s->indent, .at = here(ps)};
+    sl_vec_push(ps->a, &ps->facts.defs, d);
+}
+
 static void on_name(py_scan *ps, const tok *t)
 {
     if (ps->pending_def && ps->nscopes < SL_SCAN_MAX_SCOPES) {
+        const char *klass = current_class(ps);
         scope *s = &ps->scopes[ps->nscopes++];
         s->indent = ps->stmt_first.col - 1;
         s->is_def = ps->pending_def == 1;
         s->name = sl_strndup(ps->a, t->s, t->n);
         s->id = ++ps->next_fid;
+        if (s->is_def)
+            record_def(ps, s, klass);
         ps->pending_def = 0;
         ps->after_def_name = s->is_def;
     } else if (tok_is(t, "def") || tok_is(t, "class")) {
@@ -715,26 +779,27 @@ static void on_op(py_scan *ps, const tok *t)
 }
 
 /* Once the file is walked: each site's guards, and its constants. */
-static void py_finish(py_scan *ps, sl_vec *consts)
+static void py_finish(py_scan *ps)
 {
+    end_statement(ps);
     for (size_t i = 0; i < ps->states.n; i++) {
         site_state *st = ps->states.items[i];
         py_site_guards(&ps->facts, st->site, st->own, &st->uses);
     }
-    if (consts)
-        py_facts_consts(&ps->facts, consts);
 }
 
 static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
                   const name_set *names, sl_vec *sites, sl_vec *consts)
 {
-    py_scan *ps = calloc(1, sizeof *ps);
+    py_scan *ps = malloc(sizeof *ps);
     if (!ps)
         return -1;
+    memset(ps, 0, offsetof(py_scan, frames));
     ps->a = a;
     ps->display = display;
     ps->names = names;
     ps->sites = sites;
+    ps->consts = consts;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
         buf += 3;
         len -= 3;
@@ -745,6 +810,7 @@ static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
     tok t;
     for (lex_next(&ps->lx, &t); t.kind != T_EOF; lex_next(&ps->lx, &t)) {
         if (t.kind == T_NEWLINE) {
+            end_statement(ps);
             at_start = true;
             continue;
         }
@@ -762,7 +828,7 @@ static int py_run(sl_arena *a, const char *buf, size_t len, const char *display,
             ps->pending_def = 0;
         push_tok(ps, &t);
     }
-    py_finish(ps, consts);
+    py_finish(ps);
     free(ps);
     return 0;
 }

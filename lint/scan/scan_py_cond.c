@@ -290,28 +290,180 @@ static pvalue merged_value(const merged *m)
 
 static pvalue resolve(py_facts *f, pvalue v, int fid, int depth);
 
+/* ---- a def's body, read again -------------------------------------------------- */
+
+typedef enum { WANT_ASSIGN, WANT_RETURN, WANT_FLAG } want;
+
+/* A value a def's body gives a name: where it starts, and the element of a
+ * tuple assignment (-1 for all). */
+typedef struct {
+    py_pos at;
+    int pos;
+    const char *name;        /* WANT_FLAG: the flag's name, in the file's text */
+    size_t namelen;
+} found_value;
+
+#define MAX_FOUND 8
+/* Flags one class sets, read at once when a guard tests one of them. */
+#define MAX_FLAGS 256
+
+static py_pos lexer_pos(const lexer *lx)
+{
+    return (py_pos){lx->p, lx->line, lx->bol, lx->depth};
+}
+
+/* Skips to the end of the logical line (the lexer knows brackets). */
+static void skip_statement(lexer *lx, tok *t)
+{
+    while (t->kind != T_EOF && t->kind != T_NEWLINE)
+        lex_next(lx, t);
+}
+
+static bool tok_named(const tok *t, const char *name, size_t n)
+{
+    return t->kind == T_NAME && t->n == n && memcmp(t->s, name, n) == 0;
+}
+
+/* One statement of the body, its first token in t: what it gives `name`
+ * (for WANT_FLAG, any flag). */
+static size_t statement_values(lexer *lx, tok *t, want w, const char *name, found_value *out,
+                               size_t room)
+{
+    size_t n = name ? strlen(name) : 0, found = 0;
+    if (w == WANT_RETURN && tok_is(t, "return")) {
+        out[0] = (found_value){lexer_pos(lx), -1, NULL, 0};
+        skip_statement(lx, t);
+        return 1;
+    }
+    tok head[8];
+    size_t nhead = 0;
+    for (; nhead < 8 && t->kind != T_EOF && t->kind != T_NEWLINE && !is_op(t, '='); nhead++) {
+        head[nhead] = *t;
+        lex_next(lx, t);
+    }
+    bool assign = is_op(t, '=');
+    if (assign && w == WANT_FLAG && nhead == 3 && tok_is(&head[0], "self") &&
+        is_op(&head[1], '.') && head[2].kind == T_NAME) {
+        out[found++] = (found_value){lexer_pos(lx), -1, head[2].s, head[2].n};
+    } else if (assign && w == WANT_ASSIGN && nhead % 2 == 1) {
+        bool names = true;
+        for (size_t i = 0; i < nhead; i++)
+            names = names && (i % 2 ? is_op(&head[i], ',') : head[i].kind == T_NAME);
+        for (size_t i = 0; names && i < nhead && found < room; i += 2)
+            if (tok_named(&head[i], name, n))
+                out[found++] = (found_value){lexer_pos(lx), nhead > 1 ? (int)i / 2 : -1, NULL, 0};
+    }
+    skip_statement(lx, t);
+    return found;
+}
+
+/* The values d's own body gives: assignments to `name`, returns, or
+ * `self.name = ...`; the bodies of defs and classes nested in it are not its. */
+static size_t def_values(const py_facts *f, const py_def *d, want w, const char *name,
+                         found_value *out, size_t max)
+{
+    lexer lx = {.p = d->at.p, .end = f->end, .bol = d->at.bol, .line = d->at.line,
+                .line_has_tok = true};
+    tok t;
+    do
+        lex_next(&lx, &t);
+    while (t.kind != T_EOF && !(is_op(&t, ':') && lx.depth == 0));
+    lex_next(&lx, &t);
+    bool header_line = t.kind != T_NEWLINE;
+    if (!header_line)
+        lex_next(&lx, &t);
+    size_t n = 0;
+    int nested = -1;
+    while (t.kind != T_EOF && n < max) {
+        int indent = t.col - 1;
+        if (!header_line && indent <= d->indent)
+            break;
+        header_line = false;
+        if (nested >= 0 && indent > nested) {
+            skip_statement(&lx, &t);
+        } else if (tok_is(&t, "def") || tok_is(&t, "class") || tok_is(&t, "async")) {
+            nested = indent;
+            skip_statement(&lx, &t);
+        } else {
+            nested = -1;
+            n += statement_values(&lx, &t, w, name, out + n, max - n);
+        }
+        if (t.kind == T_NEWLINE)
+            lex_next(&lx, &t);
+    }
+    return n;
+}
+
+static const py_def *def_of(const py_facts *f, int fid)
+{
+    for (size_t i = 0; i < f->defs.n; i++)
+        if (((const py_def *)f->defs.items[i])->fid == fid)
+            return f->defs.items[i];
+    return NULL;
+}
+
+/* A name in a def, or a def's result, once followed: each is asked about
+ * by every condition that uses it, and following one reads a body again. */
+typedef struct {
+    int fid;                 /* the def the name is in; -1 for a call */
+    const char *name;
+    int pos;
+    pvalue value;
+} known_value;
+
+static const pvalue *known_get(const py_facts *f, int fid, const char *name, int pos)
+{
+    for (size_t i = 0; i < f->known.n; i++) {
+        const known_value *k = f->known.items[i];
+        if (k->fid == fid && k->pos == pos && strcmp(k->name, name) == 0)
+            return &k->value;
+    }
+    return NULL;
+}
+
+static pvalue known_put(py_facts *f, int fid, const char *name, int pos, pvalue v)
+{
+    known_value *k = sl_alloc(f->a, sizeof *k);
+    *k = (known_value){fid, name, pos, v};
+    sl_vec_push(f->a, &f->known, k);
+    return v;
+}
+
 static pvalue resolve_local(py_facts *f, pvalue v, int fid, int depth)
 {
-    merged m = {0};
-    for (size_t i = 0; i < f->assigns.n; i++) {
-        const py_assign *as = f->assigns.items[i];
-        if (as->fid == fid && strcmp(as->name, v.text) == 0)
-            merge(&m, resolve(f, value_at(f, as->value, as->pos), fid, depth + 1));
-    }
+    const pvalue *had = known_get(f, fid, v.text, -1);
+    if (had)
+        return *had;
+    const py_def *d = def_of(f, fid);
+    found_value found[MAX_FOUND];
+    size_t n = d ? def_values(f, d, WANT_ASSIGN, v.text, found, MAX_FOUND) : 0;
+    merged m = {.unknown = n == MAX_FOUND};
+    for (size_t i = 0; i < n; i++)
+        merge(&m, resolve(f, value_at(f, found[i].at, found[i].pos), fid, depth + 1));
     /* Never assigned here: a parameter or a global, named like the config key
      * it carries. */
-    return m.n ? merged_value(&m) : v;
+    return known_put(f, fid, v.text, -1, n ? merged_value(&m) : v);
 }
 
 static pvalue resolve_call(py_facts *f, pvalue v, int depth)
 {
+    const pvalue *had = known_get(f, -1, v.text, v.pos);
+    if (had)
+        return *had;
     merged m = {0};
-    for (size_t i = 0; i < f->returns.n; i++) {
-        const py_return *r = f->returns.items[i];
-        if (r->def && strcmp(r->def, v.text) == 0)
-            merge(&m, resolve(f, value_at(f, r->value, v.pos), r->fid, depth + 1));
+    size_t n = strlen(v.text);
+    for (size_t i = 0; i < f->defs.n; i++) {
+        const py_def *d = f->defs.items[i];
+        if (d->namelen != n || memcmp(d->name, v.text, n) != 0)
+            continue;
+        found_value found[MAX_FOUND];
+        size_t k = def_values(f, d, WANT_RETURN, NULL, found, MAX_FOUND);
+        m.unknown |= k == MAX_FOUND;
+        for (size_t j = 0; j < k; j++)
+            merge(&m, resolve(f, value_at(f, found[j].at, v.pos), d->fid, depth + 1));
     }
-    return m.n ? merged_value(&m) : (pvalue){.kind = V_UNKNOWN, .pos = -1};
+    return known_put(f, -1, v.text, v.pos,
+                     m.n ? merged_value(&m) : (pvalue){.kind = V_UNKNOWN, .pos = -1});
 }
 
 static pvalue resolve(py_facts *f, pvalue v, int fid, int depth)
@@ -478,6 +630,62 @@ static bool negated_atom(const sl_py_guard *g, sl_py_guard *out)
     return true;
 }
 
+/* The flags class klass sets (`self.NAME = value` in its methods), read
+ * once for the class: each with its condition when set exactly once. */
+static void read_flags(py_facts *f, const char *klass)
+{
+    found_value *found = sl_alloc(f->a, MAX_FLAGS * sizeof *found);
+    int *fids = sl_alloc(f->a, MAX_FLAGS * sizeof *fids);
+    size_t n = 0;
+    for (size_t i = 0; i < f->defs.n && n < MAX_FLAGS; i++) {
+        const py_def *d = f->defs.items[i];
+        if (!d->klass || strcmp(d->klass, klass) != 0)
+            continue;
+        size_t k = def_values(f, d, WANT_FLAG, NULL, found + n, MAX_FLAGS - n);
+        for (size_t j = n; j < n + k; j++)
+            fids[j] = d->fid;
+        n += k;
+    }
+    for (size_t i = 0; i < n; i++) {
+        py_flag *x = sl_alloc(f->a, sizeof *x);
+        x->klass = klass;
+        x->name = sl_strndup(f->a, found[i].name, found[i].namelen);
+        size_t times = 0;
+        for (size_t j = 0; j < n; j++)
+            times += found[j].namelen == found[i].namelen &&
+                     memcmp(found[j].name, found[i].name, found[i].namelen) == 0;
+        if (times == 1 && n < MAX_FLAGS) {
+            x->cond = sl_alloc(f->a, sizeof *x->cond);
+            *x->cond = (py_cond){.at = found[i].at, .end = PY_COND_VALUE, .fid = fids[i],
+                                 .klass = klass};
+        }
+        sl_vec_push(f->a, &f->flags, x);
+    }
+    /* The class itself, so that it is read once even when it sets none. */
+    py_flag *mark = sl_alloc(f->a, sizeof *mark);
+    *mark = (py_flag){.klass = klass, .name = ""};
+    sl_vec_push(f->a, &f->flags, mark);
+}
+
+static const py_flag *flag_of(py_facts *f, const char *klass, const tok *name)
+{
+    bool read = false;
+    for (size_t pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < f->flags.n; i++) {
+            const py_flag *x = f->flags.items[i];
+            if (strcmp(x->klass, klass) != 0)
+                continue;
+            read = true;
+            if (tok_named(name, x->name, strlen(x->name)))
+                return x;
+        }
+        if (read)
+            return NULL;
+        read_flags(f, klass);
+    }
+    return NULL;
+}
+
 /* `[not] self.NAME`, NAME a flag the class sets once from a condition
  * (`self.is_qwen2 = self.config.decoder_block == DecoderBlockType.QWEN2`):
  * that condition's guards. */
@@ -485,21 +693,13 @@ static bool read_flag(py_facts *f, py_cond *c, const tok *t, size_t n, bool neg)
 {
     if (n != 3 || !tok_is(&t[0], "self") || !is_op(&t[1], '.') || t[2].kind != T_NAME || !c->klass)
         return false;
-    py_attr *found = NULL;
-    for (size_t i = 0; i < f->attrs.n; i++) {
-        py_attr *at = f->attrs.items[i];
-        if (strcmp(at->klass, c->klass) != 0 || !tok_text_is(&t[2], at->name))
-            continue;
-        if (found)
-            return false; /* set twice: no one condition */
-        found = at;
-    }
-    if (!found || found->value->reading)
+    const py_flag *found = flag_of(f, c->klass, &t[2]);
+    if (!found || !found->cond || found->cond->reading)
         return false;
-    read_cond(f, found->value);
-    const sl_vec *atoms = &found->value->atoms;
+    read_cond(f, found->cond);
+    const sl_vec *atoms = &found->cond->atoms;
     sl_py_guard g;
-    if (neg && found->value->single && negated_atom(atoms->items[0], &g))
+    if (neg && found->cond->single && negated_atom(atoms->items[0], &g))
         add_atom(f, c, &g);
     for (size_t i = 0; !neg && i < atoms->n; i++)
         add_atom(f, c, atoms->items[i]);
@@ -647,19 +847,4 @@ void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const sl_ve
         g[i] = *(const sl_py_guard *)out.items[i];
     s->guards = g;
     s->nguards = out.n;
-}
-
-void py_facts_consts(py_facts *f, sl_vec *out)
-{
-    for (size_t i = 0; i < f->consts.n; i++) {
-        const py_const_at *c = f->consts.items[i];
-        toks tk;
-        if (!read_toks(f, c->value, UNTIL_LINE_END, &tk) || tk.n != 1 ||
-            tk.t[0].kind != T_STRING || !tk.t[0].plain)
-            continue;
-        sl_py_const *k = sl_alloc(f->a, sizeof *k);
-        k->name = c->name;
-        k->value = sl_strndup(f->a, TOK_BODY(&tk.t[0]), tk.t[0].bn);
-        sl_vec_push(f->a, out, k);
-    }
 }
