@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shardlint/limits.h"
 #include "shardlint/scan.h"
 #include "support.h"
 
@@ -201,6 +202,45 @@ Test(scan_py, broken_input_does_not_crash)
     for (size_t i = 0; i < sizeof srcs / sizeof *srcs; i++)
         scan(srcs[i]);
     cr_expect_eq(scan(srcs[6]).n, 1);
+}
+
+/* Conditions that loop back on themselves, chains longer than the walk
+ * keeps, and conditions cut off by the end of the file stay guards of what
+ * they can read, and nothing more. */
+Test(scan_py, hostile_conditions)
+{
+    const char *loops = "class A:\n"
+                        "  def __init__(self):\n"
+                        "    self.a = self.b\n"
+                        "    self.b = self.a\n"
+                        "  def f(self, x):\n"
+                        "    cp = cp\n"
+                        "    y = self.f(x)\n"
+                        "    if self.a and cp > 1 and self.f(x) > 2 and y:\n"
+                        "      s = g(x, ('embed', 'mlp'))\n";
+    sl_vec s = scan(loops);
+    cr_assert_eq(s.n, 1);
+    cr_expect_eq(((sl_py_site *)s.items[0])->nguards, 0);
+    char *chain = sl_strdup(arena, "def f(config):\n  if config.k == 0:\n    pass\n");
+    for (int i = 1; i < 40; i++)
+        chain = sl_sprintf(arena, "%s  elif config.k == %d:\n    pass\n", chain, i);
+    chain = sl_sprintf(arena, "%s  else:\n    x = g(y, ('embed', 'mlp'))\n", chain);
+    s = scan(chain);
+    cr_assert_eq(s.n, 1);
+    /* The else of a long chain keeps the negations the walk could keep. */
+    cr_expect_eq(((sl_py_site *)s.items[0])->nguards, SL_SCAN_MAX_BRANCHES);
+    char *deep = sl_strdup(arena, "def f(config):\n");
+    for (int i = 0; i < 200; i++)
+        deep = sl_sprintf(arena, "%s%*sif config.k%d:\n", deep, 2 + 2 * i, "", i);
+    deep = sl_sprintf(arena, "%s%*sx = g(y, ('embed', 'mlp'))\n", deep, 402, "");
+    s = scan(deep);
+    cr_assert_eq(s.n, 1);
+    /* Blocks deeper than the walk keeps guard with what it kept. */
+    cr_expect_eq(((sl_py_site *)s.items[0])->nguards, SL_SCAN_MAX_SCOPES);
+    const char *cut[] = {"def f(c):\n  if c.k > (", "def f(c):\n  x = (g(('embed', 'mlp')) if c.k",
+                         "def f(c):\n  x = (g(('embed', 'mlp')) if c.k else", "x = (1 if"};
+    for (size_t i = 0; i < sizeof cut / sizeof *cut; i++)
+        scan(cut[i]);
 }
 
 Test(scan_py, dir_scan_names_files_relative_to_the_dir)

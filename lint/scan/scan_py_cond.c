@@ -688,14 +688,17 @@ static const py_flag *flag_of(py_facts *f, const char *klass, const tok *name)
 
 /* `[not] self.NAME`, NAME a flag the class sets once from a condition
  * (`self.is_qwen2 = self.config.decoder_block == DecoderBlockType.QWEN2`):
- * that condition's guards. */
-static bool read_flag(py_facts *f, py_cond *c, const tok *t, size_t n, bool neg)
+ * that condition's guards (1). 0 when NAME is no flag of the class; -1 for
+ * a flag no one condition sets (set twice, or defined by itself). */
+static int read_flag(py_facts *f, py_cond *c, const tok *t, size_t n, bool neg)
 {
     if (n != 3 || !tok_is(&t[0], "self") || !is_op(&t[1], '.') || t[2].kind != T_NAME || !c->klass)
-        return false;
+        return 0;
     const py_flag *found = flag_of(f, c->klass, &t[2]);
-    if (!found || !found->cond || found->cond->reading)
-        return false;
+    if (!found)
+        return 0;
+    if (!found->cond || found->cond->reading)
+        return -1;
     read_cond(f, found->cond);
     const sl_vec *atoms = &found->cond->atoms;
     sl_py_guard g;
@@ -703,7 +706,7 @@ static bool read_flag(py_facts *f, py_cond *c, const tok *t, size_t n, bool neg)
         add_atom(f, c, &g);
     for (size_t i = 0; !neg && i < atoms->n; i++)
         add_atom(f, c, atoms->items[i]);
-    return true;
+    return 1;
 }
 
 static bool read_atom(py_facts *f, py_cond *c, const tok *t, size_t n)
@@ -718,8 +721,9 @@ static bool read_atom(py_facts *f, py_cond *c, const tok *t, size_t n)
     unwrap(&t, &n);
     if (n == 0 || has_top_word(t, n, "and") || has_top_word(t, n, "or"))
         return false;
-    if (read_flag(f, c, t, n, neg))
-        return true;
+    int flag = read_flag(f, c, t, n, neg);
+    if (flag)
+        return flag > 0;
     size_t at = n;
     sl_cond_op op = SL_COND_TRUE;
     int depth = 0;
