@@ -325,3 +325,39 @@ Test(engine, launch_config_by_layout)
     cr_expect(strstr(why, "MaxText/configs/x.yml does not exist, nor ") != NULL, "%s", why);
     sl_session_free(s);
 }
+
+static void copy_fixture(const char *from, const char *to)
+{
+    char *text = slurp(fixture(from));
+    cr_assert_not_null(text, "%s", from);
+    write_file(to, text);
+    free(text);
+}
+
+/* With the cache on, a folder's scan is kept in the git directory of the
+ * repository it is in, and nowhere when the cache is off. */
+Test(engine, scan_cache_lives_in_the_git_directory)
+{
+    char dir[] = "/tmp/shardlint-repo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const char *folders[] = {".git", "src", "src/maxtext", "src/maxtext/configs",
+                             "src/maxtext/configs/models", "src/maxtext/layers"};
+    for (size_t i = 0; i < sizeof folders / sizeof *folders; i++)
+        cr_assert_eq(mkdir(sl_sprintf(arena, "%s/%s", dir, folders[i]), 0700), 0);
+    copy_fixture("checkout/src/maxtext/configs/base.yml",
+                 sl_sprintf(arena, "%s/src/maxtext/configs/base.yml", dir));
+    copy_fixture("checkout/src/maxtext/layers/moe.py",
+                 sl_sprintf(arena, "%s/src/maxtext/layers/moe.py", dir));
+    const char *paths[] = {sl_sprintf(arena, "%s/src/maxtext/configs/base.yml", dir)};
+    const char *kept = sl_sprintf(arena, "%s/.git/shardlint", dir);
+    for (int cache = 0; cache < 2; cache++) {
+        sl_check_opts o = {.paths = paths, .npaths = 1, .cache = cache};
+        sl_session *s = sl_session_new();
+        sl_report r;
+        cr_assert_eq(sl_session_check(s, &o, &r), 0);
+        cr_expect_eq(sl_is_dir(kept), cache, "cache %d: %s", cache, kept);
+        sl_report_free(&r);
+        sl_session_free(s);
+    }
+    cr_expect_eq(system(sl_sprintf(arena, "rm -rf '%s'", dir)), 0);
+}

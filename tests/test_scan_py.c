@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "shardlint/limits.h"
 #include "shardlint/scan.h"
@@ -247,11 +249,11 @@ Test(scan_py, dir_scan_names_files_relative_to_the_dir)
 {
     sl_vec sites = {0};
     sl_err err;
-    cr_assert_eq(sl_scan_py_dir(arena, fixture("scan"), known, NKNOWN, &sites, NULL, &err), 0, "%s",
+    cr_assert_eq(sl_scan_py_dir(arena, fixture("scan"), known, NKNOWN, NULL, &sites, NULL, &err), 0, "%s",
                  err.msg);
     cr_assert_gt(sites.n, 0);
     cr_expect_str_eq(((sl_py_site *)sites.items[0])->loc.file, "carriers.py");
-    cr_expect_eq(sl_scan_py_dir(arena, fixture("scan/nope"), known, NKNOWN, &sites, NULL, &err), -1);
+    cr_expect_eq(sl_scan_py_dir(arena, fixture("scan/nope"), known, NKNOWN, NULL, &sites, NULL, &err), -1);
 }
 
 Test(scan_py, site_string)
@@ -262,4 +264,91 @@ Test(scan_py, site_string)
                     .logical = {"activation_exp", "activation_batch", NULL},
                     .ndims = 3};
     cr_expect_str_eq(sl_py_site_str(arena, &s), "layers/moe.py:2810 dense_matmul: dispatch_axis");
+}
+
+/* Every field of a site, for comparing two scans. */
+static const char *site_all(const sl_py_site *s)
+{
+    const char *out = sl_sprintf(arena, "%s:%d:%d %s %s %s %s %s %s use=%d:%d idx=%d [",
+                                 s->loc.file, s->loc.line, s->loc.col,
+                                 s->function ? s->function : "-", s->klass ? s->klass : "-",
+                                 s->variable ? s->variable : "-", s->carrier ? s->carrier : "-",
+                                 s->keyword ? s->keyword : "-", s->result ? s->result : "-",
+                                 s->use.line, s->use.col, s->index_array);
+    for (size_t d = 0; d < s->ndims; d++)
+        out = sl_sprintf(arena, "%s%s@%d:%d ", out, s->logical[d] ? s->logical[d] : "None",
+                         s->dim_locs[d].line, s->dim_locs[d].col);
+    for (size_t g = 0; g < s->nguards; g++) {
+        const sl_py_guard *x = &s->guards[g];
+        out = sl_sprintf(arena, "%s] if %s(%d) %s %d %s %s %s neg=%d @%d:%d", out,
+                         x->name ? x->name : "-", x->mesh, x->alt ? x->alt : "-", x->op,
+                         x->value ? x->value : "-", x->value_ref ? x->value_ref : "-",
+                         x->text ? x->text : "-", x->negated, x->loc.line, x->loc.col);
+    }
+    return out;
+}
+
+/* A folder's scan, every site and constant on a line of its own. */
+static char *scan_all(const char *dir, const char *cache)
+{
+    sl_vec sites = {0}, consts = {0};
+    sl_err err;
+    cr_assert_eq(sl_scan_py_dir(arena, dir, NULL, 0, cache, &sites, &consts, &err), 0, "%s",
+                 err.msg);
+    char *out = "";
+    for (size_t i = 0; i < sites.n; i++)
+        out = sl_sprintf(arena, "%s%s\n", out, site_all(sites.items[i]));
+    for (size_t i = 0; i < consts.n; i++) {
+        const sl_py_const *c = consts.items[i];
+        out = sl_sprintf(arena, "%sconst %s=%s\n", out, c->name, c->value);
+    }
+    return out;
+}
+
+static void put_file(const char *path, const char *text, const char *mode)
+{
+    FILE *f = fopen(path, mode);
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* The cache gives what a scan gives, is used only for unchanged files, and
+ * a cache that does not parse is ignored. */
+Test(scan_py, cache_gives_what_a_scan_gives)
+{
+    char dir[] = "/tmp/shardlint-cache-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    const char *src = sl_sprintf(arena, "%s/src", dir);
+    const char *cache = sl_sprintf(arena, "%s/scan.cache", dir);
+    cr_assert_eq(mkdir(src, 0700), 0);
+    const char *names[] = {"carriers.py", "guards.py"};
+    for (size_t i = 0; i < 2; i++) {
+        char *text = slurp(fixture(sl_sprintf(arena, "scan/%s", names[i])));
+        cr_assert_not_null(text);
+        put_file(sl_sprintf(arena, "%s/%s", src, names[i]), text, "w");
+        free(text);
+    }
+    char *fresh = scan_all(src, NULL);
+    cr_assert_gt(strlen(fresh), 0);
+    cr_expect_str_eq(scan_all(src, cache), fresh);
+    struct stat before, after;
+    cr_assert_eq(stat(cache, &before), 0, "no cache written");
+    cr_expect_str_eq(scan_all(src, cache), fresh);
+    cr_assert_eq(stat(cache, &after), 0);
+    cr_expect_eq(before.st_ino, after.st_ino, "a run whose files all hit rewrote the cache");
+
+    put_file(sl_sprintf(arena, "%s/guards.py", src), "x = ('embed', 'mlp')\n", "a");
+    char *changed = scan_all(src, NULL);
+    cr_expect_str_neq(changed, fresh);
+    cr_expect_str_eq(scan_all(src, cache), changed);
+
+    cr_assert_eq(truncate(cache, after.st_size / 2), 0);
+    cr_expect_str_eq(scan_all(src, cache), changed);
+    cr_expect_str_eq(scan_all(src, cache), changed);
+    for (size_t i = 0; i < 2; i++)
+        unlink(sl_sprintf(arena, "%s/%s", src, names[i]));
+    unlink(cache);
+    rmdir(src);
+    rmdir(dir);
 }

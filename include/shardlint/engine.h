@@ -158,6 +158,10 @@ typedef struct {
     size_t nsources;
     bool latent;
     bool verify_fixes;
+    /* Keep each scanned folder's Python scan between runs, in the git
+     * directory of the repository it is in (nothing a checkout contains can
+     * write there), and use it for files that have not changed. */
+    bool cache;
     /* A named path is linted only when a directory walk would lint it (an
      * entry config: base.yml with MaxText's keys, a models/ file, a file
      * with base_config; a launch script), and an excluded one is not: an

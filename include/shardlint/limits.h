@@ -15,6 +15,9 @@
 /* Model code and launch scripts larger than this are not read: no source
  * file comes near it, and generated blobs are not worth scanning. */
 #define SL_SCAN_MAX_FILE (16u << 20)
+/* A folder's cached Python scan larger than this is not read. */
+#define SL_PY_CACHE_MAX (256u << 20)
+
 /* Brackets and def/class scopes tracked by the Python scanner. */
 #define SL_SCAN_MAX_FRAMES 256
 #define SL_SCAN_MAX_SCOPES 128

@@ -235,7 +235,8 @@ typedef enum {
     SL_COND_FALSE,  /* key is false, or absent */
     SL_COND_LE,     /* for `x <= 0` branches such as capacity_factor */
     SL_COND_GE,
-    SL_COND_IN      /* value is one of a '|'-separated list */
+    SL_COND_IN,     /* value is one of a '|'-separated list */
+    SL_COND_OP_LAST = SL_COND_IN
 } sl_cond_op;
 
 /* A condition on a config value, or on a mesh axis size. `value` is compared

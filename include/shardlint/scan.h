@@ -91,9 +91,12 @@ int sl_scan_py_file(sl_arena *a, const char *path, const char *display_path,
                     sl_err *err);
 /* Every *.py under dir, recursively, in name order; display paths are relative
  * to dir ("layers/moe.py"). Symlinked directories, dot-directories and
- * __pycache__ are not entered; files over SL_SCAN_MAX_FILE are skipped. */
+ * __pycache__ are not entered; files over SL_SCAN_MAX_FILE are skipped.
+ * cache (may be NULL) is a file where the scan of each file is kept between
+ * runs, used only with known == NULL: a file whose size, inode and times are
+ * unchanged is not read again. */
 int sl_scan_py_dir(sl_arena *a, const char *dir, const char *const *known, size_t nknown,
-                   sl_vec *sites, sl_vec *consts, sl_err *err);
+                   const char *cache, sl_vec *sites, sl_vec *consts, sl_err *err);
 
 /* The MaxText package holding the model code of a checkout, found from a
  * config path inside it (".../src/maxtext/configs/base.yml" gives

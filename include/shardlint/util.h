@@ -143,6 +143,9 @@ char *sl_path_absolute(sl_arena *a, const char *path);
 char *sl_path_display(sl_arena *a, const char *path);
 /* realpath(), or NULL when the path does not resolve. */
 char *sl_path_real(sl_arena *a, const char *path);
+/* The git directory of the repository a path is in: <root>/.git, or where a
+ * .git file points (a worktree); NULL when there is none. */
+char *sl_path_git_dir(sl_arena *a, const char *start);
 /* The repository a path is in: the nearest folder at or above `start` (a
  * file or a folder) that holds a .git entry; NULL when there is none. */
 char *sl_path_repo_root(sl_arena *a, const char *start);

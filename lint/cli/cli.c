@@ -51,7 +51,8 @@ static int run(int argc, char **argv, FILE *out, FILE *err)
         return cli_usage_error(err, NULL, msg);
     }
     sl_arena *a = sl_arena_new();
-    sl_cli_opts o = {.cmd = c, .fail_level = SL_LEVEL_WARNING, .latent = true, .color = -1};
+    sl_cli_opts o = {.cmd = c, .fail_level = SL_LEVEL_WARNING, .latent = true, .cache = true,
+                     .color = -1};
     int rc = cli_parse(a, &o, argc, argv, out, err);
     if (rc == 0 && c->bit & (CLI_CHECK | CLI_RESOLVE))
         rc = cli_settle(a, &o, err);

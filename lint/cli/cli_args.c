@@ -121,6 +121,7 @@ static void option_flag(sl_cli_opts *o, const cli_option *opt)
     } flags[] = {
         {"fix", offsetof(sl_cli_opts, fix), true},
         {"no-latent", offsetof(sl_cli_opts, latent), false},
+        {"no-cache", offsetof(sl_cli_opts, cache), false},
         {"isolated", offsetof(sl_cli_opts, isolated), true},
         {"hook", offsetof(sl_cli_opts, hook), true},
         {"quiet", offsetof(sl_cli_opts, quiet), true},

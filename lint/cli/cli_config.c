@@ -9,8 +9,9 @@
 
 #define CONFIG_NAME ".shardlint.yml"
 
-static const char *const top_keys[] = {"select", "ignore",  "devices", "slices",   "fail-level",
-                                       "exclude", "specs", "source",  "per-file"};
+static const char *const top_keys[] = {"select",  "ignore", "devices", "slices",
+                                       "fail-level", "exclude", "specs", "source",
+                                       "per-file", "cache"};
 static const char *const per_file_keys[] = {"paths", "devices", "slices", "ignore", "select"};
 
 /* The path is relative to the working directory ("../.shardlint.yml"), so
@@ -149,6 +150,17 @@ static int per_file(sl_arena *a, const sl_node *v, cli_config *c, sl_err *err)
     return 0;
 }
 
+static int cache(const sl_node *v, cli_config *c, sl_err *err)
+{
+    bool on;
+    if (!v)
+        return 0;
+    if (!sl_node_bool(v, &on))
+        return fail(err, v, "`cache` takes true or false");
+    c->no_cache = !on;
+    return 0;
+}
+
 static int fail_level(const sl_node *v, cli_config *c, sl_err *err)
 {
     if (!v)
@@ -177,6 +189,7 @@ int cli_config_load(sl_arena *a, const char *path, cli_config *out, sl_err *err)
         count(a, "devices", sl_map_get(root, "devices"), &out->devices, err) != 0 ||
         count(a, "slices", sl_map_get(root, "slices"), &out->slices, err) != 0 ||
         fail_level(sl_map_get(root, "fail-level"), out, err) != 0 ||
+        cache(sl_map_get(root, "cache"), out, err) != 0 ||
         strings(a, "exclude", sl_map_get(root, "exclude"), &out->exclude, err) != 0 ||
         paths(a, out->dir, "specs", sl_map_get(root, "specs"), &out->specs, err) != 0 ||
         paths(a, out->dir, "source", sl_map_get(root, "source"), &out->sources, err) != 0)

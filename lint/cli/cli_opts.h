@@ -75,6 +75,7 @@ typedef struct {
     sl_vec per_file;           /* cli_per_file * */
     bool has_fail_level;
     sl_level fail_level;
+    bool no_cache;             /* `cache: false` */
 } cli_config;
 
 /* Finds .shardlint.yml from the working directory upward; NULL when none.
@@ -102,7 +103,7 @@ typedef struct sl_cli_opts {
     const char *stdin_name;    /* --stdin-filename */
     sl_level fail_level;
     bool fail_level_given;
-    bool fix, latent, isolated, hook, quiet, verbose, statistics, exit_zero;
+    bool fix, latent, cache, isolated, hook, quiet, verbose, statistics, exit_zero;
     int color;                 /* -1 auto, 0 never, 1 always */
     /* Filled once the command line is parsed. */
     cli_config *config;        /* .shardlint.yml in use, or NULL */

@@ -256,6 +256,7 @@ sl_check_opts sl_cli_check_opts(sl_arena *a, sl_cli_opts *o)
         .sources = (const char *const *)o->sources.items,
         .nsources = o->sources.n,
         .latent = o->latent,
+        .cache = o->cache && !(c && c->no_cache),
         .verify_fixes = true,
         .entries_only = o->hook,
         .keep_rule = keep_rule,

@@ -48,6 +48,9 @@ const cli_option cli_options[] = {
     {"no-latent", 0, NULL, NULL, CLI_CHECK,
      "Turns latent mode off: a MoE config without expert parallelism is not linted again "
      "under an expert-parallel probe."},
+    {"no-cache", 0, NULL, NULL, CLI_CHECK,
+     "Scans the model code's Python afresh instead of reusing, for unchanged files, the "
+     "scan kept in the repository's git directory (.git/shardlint) by earlier runs."},
     {"color", 0, "WHEN", "auto always never", CLI_CHECK,
      "Colour in text output: auto (default: on a terminal, unless NO_COLOR is set), always "
      "or never."},

@@ -7,7 +7,9 @@
  * with other logical names takes the code's names, and a catalog site the
  * code's file does not have at all is not linted. The catalog is what a tree
  * without model code is linted with. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine_internal.h"
 
@@ -345,11 +347,29 @@ static void index_consts(sl_arena *a, const sl_vec *consts, sl_strmap *out)
 
 /* Every string literal counts as a name here; each lint run keeps the specs
  * that name something its own rules know (see sl_lint_specs). */
-static int sources_scan(sl_session *s, session_source *src, sl_err *err)
+/* Where a folder's scan is kept between runs: the git directory of the
+ * repository it is in, which no checkout's content can write to (a pull
+ * request cannot plant a cache there). NULL outside a repository. */
+static const char *cache_file(sl_arena *a, const char *dir)
+{
+    const char *git = sl_path_git_dir(a, dir);
+    const char *folder = git ? sl_path_join(a, git, "shardlint") : NULL;
+    if (!folder || (mkdir(folder, 0700) != 0 && errno != EEXIST))
+        return NULL;
+    const char *real = sl_path_real(a, dir);
+    return sl_sprintf(a, "%s/py-%016llx.cache", folder,
+                      (unsigned long long)sl_hash_str(real ? real : dir));
+}
+
+static int sources_scan(sl_session *s, session_source *src, bool cache, sl_err *err)
 {
     sl_arena *a = session_arena(s);
     sl_vec sites = {0}, consts = {0};
-    if (sl_scan_py_dir(a, src->dir, NULL, 0, &sites, &consts, err) != 0)
+    sl_arena *scratch = sl_arena_new();
+    const char *file = cache ? cache_file(scratch, src->dir) : NULL;
+    int rc = sl_scan_py_dir(a, src->dir, NULL, 0, file, &sites, &consts, err);
+    sl_arena_free(scratch);
+    if (rc != 0)
         return -1;
     sl_strmap const_at = {0};
     index_consts(a, &consts, &const_at);
@@ -380,12 +400,13 @@ static int sources_scan(sl_session *s, session_source *src, sl_err *err)
 
 /* A folder's scan, made the first time a target asks for it. A folder that
  * cannot be scanned is tried again next time. */
-static int source_get(sl_session *s, const char *dir, session_source **out, sl_err *err)
+static int source_get(sl_session *s, const char *dir, bool cache, session_source **out,
+                      sl_err *err)
 {
     session_source *src = session_source_slot(s, dir);
     if (!src->scanned) {
         src->nsite_locs = src->nspecs = 0;
-        if (sources_scan(s, src, err) != 0)
+        if (sources_scan(s, src, cache, err) != 0)
             return -1;
         src->scanned = true;
     }
@@ -415,7 +436,7 @@ static int source_dirs(sl_session *s, sl_arena *a, const sl_check_opts *o, const
 {
     session_source *src;
     for (size_t i = 0; i < o->nsources; i++) {
-        if (source_get(s, o->sources[i], &src, err) != 0)
+        if (source_get(s, o->sources[i], o->cache, &src, err) != 0)
             return -1;
         sl_vec_push(a, dirs, (void *)src);
     }
@@ -423,7 +444,7 @@ static int source_dirs(sl_session *s, sl_arena *a, const sl_check_opts *o, const
         return 0;
     const char *found = model_code_of(s, t->config_path);
     sl_err ignored;
-    if (found && source_get(s, found, &src, &ignored) == 0)
+    if (found && source_get(s, found, o->cache, &src, &ignored) == 0)
         sl_vec_push(a, dirs, (void *)src);
     return 0;
 }

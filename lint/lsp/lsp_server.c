@@ -325,7 +325,8 @@ sl_lsp *sl_lsp_new(FILE *out)
         abort();
     l->out = out;
     l->session = sl_session_new();
-    l->opts = (sl_check_opts){.latent = true, .verify_fixes = true, .entries_only = true};
+    l->opts = (sl_check_opts){.latent = true, .verify_fixes = true, .entries_only = true,
+                              .cache = true};
     return l;
 }
 

@@ -119,6 +119,28 @@ char *sl_path_repo_root(sl_arena *a, const char *start)
     return NULL;
 }
 
+char *sl_path_git_dir(sl_arena *a, const char *start)
+{
+    char *root = sl_path_repo_root(a, start);
+    if (!root)
+        return NULL;
+    char *dotgit = sl_path_join(a, root, ".git");
+    if (sl_is_dir(dotgit))
+        return dotgit;
+    char *text;
+    size_t len;
+    sl_err ignored;
+    if (sl_file_read(dotgit, 4096, (sl_loc){0}, &text, &len, &ignored) != 0)
+        return NULL;
+    char *git = NULL;
+    if (strncmp(text, "gitdir: ", 8) == 0) {
+        text[strcspn(text, "\r\n")] = '\0';
+        git = sl_path_join(a, root, text + 8);
+    }
+    free(text);
+    return git && sl_is_dir(git) ? git : NULL;
+}
+
 bool sl_is_file(const char *path)
 {
     struct stat st;
