@@ -397,6 +397,7 @@ typedef struct sl_tree {
     sl_strmap field_at;            /* name -> index into fields */
     const sl_tree_choice *choices;
     size_t nchoices;
+    sl_strmap choice_at;           /* name -> index into choices */
     /* sl_tree_code_has answers, by text: every lint run asks the same few
      * questions of the same large files. */
     struct sl_tree_memo *memo;

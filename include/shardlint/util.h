@@ -97,6 +97,8 @@ bool sl_strmap_get(const sl_strmap *m, const char *key, size_t *val);
 bool sl_strmap_getn(const sl_strmap *m, const char *key, size_t n, size_t *val);
 /* Inserts or replaces key -> val; the key string is not copied. */
 void sl_strmap_put(sl_arena *a, sl_strmap *m, const char *key, size_t val);
+/* Room for n keys without growing: for maps whose size is known. */
+void sl_strmap_reserve(sl_arena *a, sl_strmap *m, size_t n);
 /* A copy with the same keys and values (key strings shared). */
 sl_strmap *sl_strmap_copy(sl_arena *a, const sl_strmap *m);
 

@@ -88,6 +88,8 @@ void config_rules_apply(sl_arena *a, sl_vec *rules, const sl_vec *newer, bool re
     if (!replace && newer->n == 0)
         return;
     sl_strmap names = {0};
+    if (!replace)
+        sl_strmap_reserve(a, &names, newer->n);
     for (size_t k = 0; k < newer->n && !replace; k++)
         sl_strmap_put(a, &names, rule_name(newer->items[k]), k);
     sl_vec merged = {0};
@@ -123,16 +125,19 @@ void config_rules_store(sl_arena *a, const sl_vec *rules, const sl_vec *bad, sl_
 
 /* The axis names of a rule's mesh, as jax's tree_leaves sees them: nested
  * lists flattened, nulls dropped. */
-static void mesh_leaves(sl_arena *a, const sl_node *n, sl_vec *out)
+static size_t mesh_leaves(const sl_node *n, const char **out)
 {
     if (!n || sl_node_is_null(n))
-        return;
+        return 0;
     if (n->kind == SL_NODE_SCALAR) {
-        sl_vec_push(a, out, (void *)sl_node_text(n));
-        return;
+        if (out)
+            out[0] = sl_node_text(n);
+        return 1;
     }
+    size_t k = 0;
     for (size_t i = 0; i < n->n; i++)
-        mesh_leaves(a, n->items[i], out);
+        k += mesh_leaves(n->items[i], out ? out + k : NULL);
+    return k;
 }
 
 void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *out)
@@ -148,12 +153,13 @@ void sl_rule_table_build(sl_arena *a, sl_rule *rules, size_t n, sl_rule_table *o
     out->physical->n = sl_alloc(a, (n + 1) * sizeof *out->physical->n);
     out->physical->done = sl_alloc(a, (n + 1) * sizeof *out->physical->done);
     size_t *last = sl_alloc(a, (n + 1) * sizeof *last);
+    sl_strmap_reserve(a, &out->first, n);
     for (size_t k = 0; k < n; k++) {
         sl_rule *r = &rules[k];
-        sl_vec v = {0};
-        mesh_leaves(a, r->mesh, &v);
-        r->axes = (const char **)v.items;
-        r->naxes = v.n;
+        /* Counted first: a table can hold tens of thousands of rules. */
+        r->naxes = mesh_leaves(r->mesh, NULL);
+        r->axes = sl_alloc(a, (r->naxes + 1) * sizeof *r->axes);
+        mesh_leaves(r->mesh, r->axes);
         r->axes_is_list = r->mesh && r->mesh->kind != SL_NODE_SCALAR;
         out->next[k] = n;
         size_t first;

@@ -241,11 +241,18 @@ static void spec_of(sl_arena *a, const sl_py_site *p, sl_spec *out)
 
 /* Scanned locations are relative to the scanned folder; findings name files
  * as the user reaches them from the working directory. */
-static void site_paths(sl_session *s, const char *dir, sl_py_site *p)
+/* A scanned file as findings name it; the sites of a file come together,
+ * so each file's name is worked out once. */
+static const char *shown_path(sl_session *s, const char *dir, const char *rel)
 {
-    sl_arena *a = session_arena(s);
-    const char *file = session_intern(s, sl_path_display(a, sl_sprintf(a, "%s/%s", dir,
-                                                                       p->loc.file)));
+    sl_arena *scratch = sl_arena_new();
+    const char *file = session_intern(s, sl_path_display(scratch, sl_path_join(scratch, dir, rel)));
+    sl_arena_free(scratch);
+    return file;
+}
+
+static void site_paths(const char *file, sl_py_site *p)
+{
     p->loc.file = file;
     if (p->use.file)
         p->use.file = file;
@@ -372,6 +379,7 @@ static int sources_scan(sl_session *s, session_source *src, bool cache, sl_err *
     if (rc != 0)
         return -1;
     sl_strmap const_at = {0};
+    const char *rel = NULL, *shown = NULL;
     index_consts(a, &consts, &const_at);
     catalog_match *m = sl_alloc(a, (sl_catalog_len + 1) * sizeof *m);
     src->specs = sl_alloc(a, (sites.n + 1) * sizeof *src->specs);
@@ -384,7 +392,11 @@ static int sources_scan(sl_session *s, session_source *src, bool cache, sl_err *
         const sl_site *site = k->catalog ? sl_catalog_match(p, sl_catalog, sl_catalog_len) : NULL;
         if (k->catalog)
             mark_scanned_defs(m, p);
-        site_paths(s, src->dir, p);
+        if (!rel || strcmp(rel, p->loc.file) != 0) {
+            rel = p->loc.file;
+            shown = shown_path(s, src->dir, rel);
+        }
+        site_paths(shown, p);
         /* One copy of each name, so rule lookups can go by its address. */
         for (size_t d = 0; d < p->ndims; d++)
             p->logical[d] = session_intern(s, p->logical[d]);

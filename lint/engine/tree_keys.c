@@ -265,6 +265,9 @@ static void read_types(sl_arena *a, sl_tree *t, const sl_tree_file *f)
     t->field_at = r.seen;
     t->choices = choices;
     t->nchoices = r.choices.n;
+    for (size_t i = 0, at; i < t->nchoices; i++)
+        if (!sl_strmap_get(&t->choice_at, choices[i].name, &at))
+            sl_strmap_put(a, &t->choice_at, choices[i].name, i);
 }
 
 struct sl_tree_memo {
@@ -315,8 +318,6 @@ const sl_tree_field *sl_tree_field_find(const sl_tree *t, const char *key)
 
 const sl_tree_choice *sl_tree_choice_find(const sl_tree *t, const char *name)
 {
-    for (size_t i = 0; t && i < t->nchoices; i++)
-        if (strcmp(t->choices[i].name, name) == 0)
-            return &t->choices[i];
-    return NULL;
+    size_t at;
+    return t && sl_strmap_get(&t->choice_at, name, &at) ? &t->choices[at] : NULL;
 }

@@ -6,11 +6,25 @@
 
 #include "shardlint/model.h"
 
+/* Condition values are compared for every spec of every target: a plain
+ * integer ("0", "-1") is read by hand, words that cannot be numbers are
+ * turned away before strtod. */
 static bool text_number(const char *t, double *out)
 {
-    char *end;
     if (!t || !*t)
         return false;
+    const char *p = t + (*t == '-' || *t == '+');
+    long long v = 0;
+    size_t digits = 0;
+    for (; *p >= '0' && *p <= '9' && digits < 15; p++, digits++)
+        v = v * 10 + (*p - '0');
+    if (!*p && digits) {
+        *out = (double)(*t == '-' ? -v : v);
+        return true;
+    }
+    if (!strchr("0123456789+-.iInN", *t))
+        return false;
+    char *end;
     *out = strtod(t, &end);
     return *end == '\0';
 }

@@ -905,13 +905,25 @@ const char *sl_scan_find_source(sl_arena *a, const char *config_path)
     return found;
 }
 
+/* Spelled out by hand: every scanned site gets a name, and a formatted
+ * print per site was a good part of reading a folder's scan. */
 const char *sl_py_site_str(sl_arena *a, const sl_py_site *s)
 {
     const char *file = s->loc.file ? s->loc.file : "<source>";
-    if (s->function && s->variable)
-        return sl_sprintf(a, "%s:%d %s: %s", file, s->loc.line, s->function, s->variable);
-    if (s->function || s->variable)
-        return sl_sprintf(a, "%s:%d %s", file, s->loc.line,
-                          s->function ? s->function : s->variable);
-    return sl_sprintf(a, "%s:%d", file, s->loc.line);
+    const char *parts[] = {s->function, s->variable};
+    char line[24];
+    int nline = snprintf(line, sizeof line, ":%d", s->loc.line);
+    size_t n = strlen(file) + (size_t)nline + 1;
+    for (size_t i = 0; i < 2; i++)
+        n += parts[i] ? strlen(parts[i]) + 2 : 0;
+    char *out = sl_alloc(a, n), *p = out;
+    p = stpcpy(stpcpy(p, file), line);
+    const char *sep = " ";
+    for (size_t i = 0; i < 2; i++) {
+        if (!parts[i])
+            continue;
+        p = stpcpy(stpcpy(p, sep), parts[i]);
+        sep = ": ";
+    }
+    return out;
 }
