@@ -2,6 +2,7 @@
  * hostile-input limits, errors, and the tree operations. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "shardlint/yaml.h"
@@ -158,13 +159,60 @@ Test(yaml, missing_file)
     load_fails("config/yaml/no-such-file.yml", 1, 1, "cannot read: No such file or directory");
 }
 
-Test(yaml, empty_file_and_first_document)
+Test(yaml, empty_file)
 {
     cr_assert_eq(load("config/yaml/empty.yml")->kind, SL_NODE_MAP);
     cr_assert_eq(load("config/yaml/empty.yml")->n, 0);
-    sl_node *m = load("config/yaml/multi.yml");
-    cr_assert_not_null(sl_map_get(m, "first"));
-    cr_assert_null(sl_map_get(m, "second"));
+}
+
+/* PyYAML's safe_load refuses a stream of two documents; ignoring the second
+ * would pass over every setting in it. */
+Test(yaml, a_second_document_is_an_error_at_its_start)
+{
+    load_fails("config/yaml/multi.yml", 2, 1, "a second YAML document starts here");
+}
+
+static void text_fails(const char *text, size_t len, int line, int col, const char *msg)
+{
+    sl_node *n = NULL;
+    cr_assert_eq(sl_yaml_load_text(A, text, len, "t.yml", &n, &E), -1, "loaded");
+    cr_expect_eq(E.loc.line, line, "line %d: %s", E.loc.line, E.msg);
+    cr_expect_eq(E.loc.col, col, "col %d: %s", E.loc.col, E.msg);
+    cr_expect(strstr(E.msg, msg), "message: %s", E.msg);
+}
+
+/* libyaml gives reader errors a byte offset and no mark; the error must
+ * still point at the bad byte, not at 1:1. */
+Test(yaml, bytes_that_are_not_utf8_and_nul_are_located)
+{
+    static const char bad[] = "a: 1\nb: 2\nc: \"\xc3\xa9\xff\"\n";
+    text_fails(bad, sizeof bad - 1, 3, 6, "invalid leading UTF-8 octet (byte 0xff)");
+    static const char nul[] = "a: 1\r\n\r\nb: x\0y\n";
+    text_fails(nul, sizeof nul - 1, 3, 5, "control characters are not allowed (byte 0x00)");
+    /* A UTF-16 byte order mark does not switch the encoding. */
+    text_fails("\xff\xfe" "a\0:\0", 6, 1, 1, "invalid leading UTF-8 octet");
+    sl_node *n = NULL;
+    sl_loc word = {NULL, 0, 0, 4};
+    cr_assert_eq(sl_yaml_parse_value(A, "\xff\xfe-1", word, &n, &E), -1);
+    cr_expect(strstr(E.msg, "UTF-8"), "message: %s", E.msg);
+    cr_expect_eq(E.loc.word, 4);
+}
+
+/* PyYAML reads integers of any size; one this tree cannot hold is refused,
+ * never shown as another number. */
+Test(yaml, integers_outside_64_bits_are_refused)
+{
+    static const char *const big[] = {"x: 1\ny: 9223372036854775808\n",
+                                      "x: 1\ny: -0x8000000000000001\n",
+                                      "x: 1\ny: 99999999999999:00:00:00:00\n"};
+    for (size_t k = 0; k < 3; k++)
+        text_fails(big[k], strlen(big[k]), 2, 4, "is outside the range shardlint reads");
+    long long i;
+    cr_assert(sl_node_int(value("9223372036854775807"), &i) && i == INT64_MAX);
+    cr_assert(sl_node_int(value("-9223372036854775808"), &i) && i == INT64_MIN);
+    sl_node *n = NULL;
+    sl_loc word = {NULL, 0, 0, 4};
+    cr_assert_eq(sl_yaml_parse_value(A, "9223372036854775808", word, &n, &E), -1);
 }
 
 Test(yaml, override_values_are_typed_like_the_launch_parser)

@@ -42,8 +42,10 @@ struct sl_node {
  * thousand, and every target looks many of them up. */
 #define SL_MAP_INDEX_MIN 8
 
-/* Parses the first document of a file; an empty file gives an empty map.
- * Limits guard against hostile input (nesting depth, alias expansion, size). */
+/* Parses a file of one YAML document (a second one is an error, as in
+ * MaxText's loader); an empty file gives an empty map. The text must be
+ * UTF-8. Limits guard against hostile input (nesting depth, alias
+ * expansion, size). */
 int sl_yaml_load_file(sl_arena *a, const char *path, sl_node **out, sl_err *err);
 /* The same for text in memory (an editor's unsaved buffer, standard input);
  * locations name `file`, which is kept, not copied. */
@@ -63,8 +65,10 @@ sl_node *sl_node_new_map(sl_arena *a, sl_loc loc);
 sl_node *sl_node_new_seq(sl_arena *a, sl_loc loc);
 /* A scalar typed as a plain scalar would be (or a string when `quoted`). */
 sl_node *sl_node_new_scalar(sl_arena *a, const char *text, bool quoted, sl_loc loc);
-/* Sets n->type (and b/i/f) from n->str as a plain YAML 1.1 scalar. */
-void sl_scalar_resolve(sl_node *n);
+/* Sets n->type (and b/i/f) from n->str as a plain YAML 1.1 scalar. False
+ * for an integer outside the 64-bit range: PyYAML reads it exactly, this
+ * tree cannot, so the loaders refuse it rather than show another number. */
+bool sl_scalar_resolve(sl_node *n);
 /* Sets or replaces key -> value in a map (keeps the first key's position). */
 void sl_map_set(sl_arena *a, sl_node *map, sl_node *key, sl_node *value);
 /* A new map with the pairs of `map` whose key `keep` accepts; the values

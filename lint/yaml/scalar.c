@@ -76,7 +76,9 @@ static double sexagesimal_value(const char *s)
     }
 }
 
-static bool set_int(sl_node *n, const char *digits, int base, bool neg)
+/* An integer's value; *fits false when it is outside the 64-bit range
+ * (PyYAML reads any size; such a value is an error here, see yaml.h). */
+static bool set_int(sl_node *n, const char *digits, int base, bool neg, bool *fits)
 {
     char buf[128];
     without_underscores(digits, buf, sizeof buf);
@@ -84,38 +86,42 @@ static bool set_int(sl_node *n, const char *digits, int base, bool neg)
         return false;
     errno = 0;
     unsigned long long u = strtoull(buf, NULL, base);
+    unsigned long long limit = neg ? (unsigned long long)LLONG_MAX + 1 : LLONG_MAX;
     n->type = SL_SCALAR_INT;
     n->f = neg ? -(double)u : (double)u;
-    n->i = errno || u > (unsigned long long)LLONG_MAX ? (neg ? LLONG_MIN : LLONG_MAX)
-                                                       : (neg ? -(long long)u : (long long)u);
+    *fits = errno == 0 && u <= limit;
+    n->i = !*fits ? 0 : !neg ? (long long)u : u == limit ? LLONG_MIN : -(long long)u;
     return true;
 }
 
-static bool resolve_int(sl_node *n, const char *s)
+static bool resolve_int(sl_node *n, const char *s, bool *fits)
 {
     bool neg = *s == '-';
     const char *p = s + (*s == '-' || *s == '+');
     size_t len = strlen(p);
     if (p[0] == '0' && p[1] == 'b' && len > 2 && run(p + 2, is_bin) == len - 2)
-        return set_int(n, p + 2, 2, neg);
+        return set_int(n, p + 2, 2, neg, fits);
     if (p[0] == '0' && p[1] == 'x' && len > 2 && run(p + 2, isxdigit) == len - 2)
-        return set_int(n, p + 2, 16, neg);
+        return set_int(n, p + 2, 16, neg, fits);
     if (p[0] == '0' && len > 1 && run(p + 1, is_oct) == len - 1)
-        return set_int(n, p + 1, 8, neg);
+        return set_int(n, p + 1, 8, neg, fits);
     if (strcmp(p, "0") == 0)
-        return set_int(n, p, 10, neg);
+        return set_int(n, p, 10, neg, fits);
     if (p[0] < '1' || p[0] > '9')
         return false;
     size_t d = run(p, isdigit);
     if (d == len)
-        return set_int(n, p, 10, neg);
+        return set_int(n, p, 10, neg, fits);
     if (d + sexagesimal_tail(p + d) != len)
         return false;
     char buf[128];
     double v = sexagesimal_value(without_underscores(p, buf, sizeof buf));
     n->type = SL_SCALAR_INT;
     n->f = neg ? -v : v;
-    n->i = (long long)n->f;
+    /* 2^63 is exact as a double; the cast of anything at or above it is
+     * undefined. */
+    *fits = v < 9223372036854775808.0 && len < sizeof buf;
+    n->i = *fits ? (long long)n->f : 0;
     return true;
 }
 
@@ -182,9 +188,10 @@ static bool is_nan_word(const char *s)
     return strcmp(s, ".nan") == 0 || strcmp(s, ".NaN") == 0 || strcmp(s, ".NAN") == 0;
 }
 
-void sl_scalar_resolve(sl_node *n)
+bool sl_scalar_resolve(sl_node *n)
 {
     const char *s = n->str ? n->str : "";
+    bool fits = true;
     n->type = SL_SCALAR_STR;
     if (is_one_of(s, null_words)) {
         n->type = SL_SCALAR_NULL;
@@ -194,7 +201,8 @@ void sl_scalar_resolve(sl_node *n)
     } else if (is_nan_word(s)) {
         n->type = SL_SCALAR_FLOAT;
         n->f = NAN;
-    } else if (strlen(s) < 100 && !resolve_int(n, s)) {
+    } else if (!resolve_int(n, s, &fits) && strlen(s) < 100) {
         resolve_float(n, s);
     }
+    return fits;
 }

@@ -30,6 +30,8 @@ typedef struct {
     sl_arena *a;
     const char *file;
     const sl_loc *fixed; /* every node gets this location (override values) */
+    const char *text;    /* the input, for locating reader errors */
+    size_t len;
     yaml_parser_t parser;
     ld_frame *stack;     /* grown as nesting deepens: most values are flat */
     int cap;
@@ -106,8 +108,11 @@ static int on_scalar(loader *ld, yaml_event_t *ev)
     sl_node *n = sl_node_new_scalar(ld->a, "", true, mark_loc(ld, ev->start_mark));
     n->str = sl_strndup(ld->a, (const char *)ev->data.scalar.value, ev->data.scalar.length);
     n->end = mark_loc(ld, ev->end_mark);
-    if (!quoted)
-        sl_scalar_resolve(n);
+    if (!quoted && !sl_scalar_resolve(n)) {
+        sl_err_set(ld->err, n->loc, "integer %s is outside the range shardlint reads "
+                   "(-2^63 to 2^63-1)", n->str);
+        return -1;
+    }
     if (count_nodes(ld, 1, ev->start_mark) < 0 ||
         reach_depth(ld, ld->depth, ev->start_mark) < 0)
         return -1;
@@ -269,38 +274,77 @@ static int on_event(loader *ld, yaml_event_t *ev)
     }
 }
 
+/* libyaml locates reader errors (bytes that are not UTF-8, control
+ * characters) by byte offset only; the line and column are counted here,
+ * columns in characters as libyaml's marks count them. */
+static sl_loc offset_loc(const loader *ld, size_t offset)
+{
+    if (ld->fixed || !ld->text)
+        return mark_loc(ld, (yaml_mark_t){0});
+    sl_loc loc = {ld->file, 1, 1, 0};
+    for (size_t i = 0; i < offset && i < ld->len; i++) {
+        char c = ld->text[i];
+        if (c == '\n' || (c == '\r' && (i + 1 >= ld->len || ld->text[i + 1] != '\n'))) {
+            loc.line++;
+            loc.col = 1;
+        } else if (((unsigned char)c & 0xC0) != 0x80) {
+            loc.col++;
+        }
+    }
+    return loc;
+}
+
 static int parse_error(loader *ld, const char *what)
 {
     const yaml_parser_t *p = &ld->parser;
-    sl_err_set(ld->err, mark_loc(ld, p->problem_mark), "%s: %s", what,
-               p->problem ? p->problem : "unknown libyaml error");
+    const char *problem = p->problem ? p->problem : "unknown libyaml error";
+    if (p->error == YAML_READER_ERROR)
+        sl_err_set(ld->err, offset_loc(ld, p->problem_offset), "%s: %s (byte 0x%02x)", what,
+                   problem, (unsigned)p->problem_value & 0xFF);
+    else
+        sl_err_set(ld->err, mark_loc(ld, p->problem_mark), "%s: %s", what, problem);
     return -1;
 }
 
-/* Runs the parser over the first document; ld->root stays NULL when the
- * stream holds none. */
+/* Runs the parser over the stream. A second document is an error, as in
+ * PyYAML's safe_load (MaxText's loader): its settings would be ignored. */
 static int run_parser(loader *ld, const char *what)
 {
+    bool seen_document = false;
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&ld->parser, &ev))
             return parse_error(ld, what);
-        int rc = on_event(ld, &ev);
+        int rc = 0;
+        if (ev.type == YAML_DOCUMENT_START_EVENT && seen_document) {
+            sl_err_set(ld->err, mark_loc(ld, ev.start_mark),
+                       "a second YAML document starts here; MaxText reads a config file as "
+                       "one document and refuses this file");
+            rc = -1;
+        } else {
+            seen_document |= ev.type == YAML_DOCUMENT_START_EVENT;
+            rc = on_event(ld, &ev);
+        }
         yaml_event_type_t type = ev.type;
         yaml_event_delete(&ev);
         if (rc < 0)
             return -1;
-        if (type == YAML_DOCUMENT_END_EVENT || type == YAML_STREAM_END_EVENT)
+        if (type == YAML_STREAM_END_EVENT)
             return 0;
     }
 }
 
+/* UTF-8 is the only encoding read: MaxText opens config files as UTF-8,
+ * and a UTF-16 guess from a BOM would turn stray bytes into text. */
 static int parse_buffer(loader *ld, const char *text, size_t len, const char *what)
 {
     if (!yaml_parser_initialize(&ld->parser)) {
         sl_err_set(ld->err, mark_loc(ld, (yaml_mark_t){0}), "cannot start the YAML parser");
         return -1;
     }
+    ld->text = text;
+    ld->len = len;
+    yaml_parser_set_encoding(&ld->parser, YAML_UTF8_ENCODING);
     yaml_parser_set_input_string(&ld->parser, (const unsigned char *)text, len);
     int rc = run_parser(ld, what);
     yaml_parser_delete(&ld->parser);
