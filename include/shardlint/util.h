@@ -69,11 +69,34 @@ typedef struct {
 void sl_err_set(sl_err *e, sl_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* "file:line:col" or "command line, word N" or "<built-in>", in buf. */
+/* "file:line:col" ("file" alone for line 0: a whole file or folder), or
+ * "command line, word N", or "<built-in>", in buf. */
 const char *sl_loc_str(sl_loc loc, char *buf, unsigned size);
 bool sl_loc_is_set(sl_loc loc);
 /* Orders by file, line, column, word. */
 int sl_loc_cmp(sl_loc x, sl_loc y);
+
+/* ---- text from inputs, made safe to print ---------------------------------
+ * Anything that came from an input (file names, script words, config keys
+ * and values) may hold control characters, terminal escape sequences, line
+ * breaks or text a CI runner takes for a command. Printing goes through
+ * sl_escape; the emitters of structured formats escape in their own syntax. */
+
+/* The length of the UTF-8 character at s[0..n) with its code point in *cp;
+ * 0 when the bytes there are not UTF-8 (overlong, surrogate, truncated). */
+size_t sl_utf8_char(const char *s, size_t n, uint32_t *cp);
+bool sl_utf8_valid(const char *s, size_t n);
+
+/* The text will start a line of output: a leading blank or "::" is escaped
+ * too (GitHub's runner trims blanks, then reads `::command::`). */
+#define SL_ESCAPE_LINE_START 1u
+
+/* s with control characters written \n \r \t \xNN, bytes that are not
+ * UTF-8 as \xNN, invisible format characters (C1 controls, bidirectional
+ * overrides, line separators) as \uNNNN, and the '[' of "##[" as \x5b.
+ * Returns s itself when nothing needs escaping. Backslashes are kept as
+ * they are, so escaped text reads like the input. */
+const char *sl_escape(sl_arena *a, const char *s, unsigned flags);
 
 /* ---- hashing and a string map -------------------------------------------- */
 
@@ -160,6 +183,11 @@ char *sl_uri_of_path(sl_arena *a, const char *path);
  * any other URI. */
 char *sl_uri_path(sl_arena *a, const char *uri);
 
+/* Whether path, symlinks resolved, is the folder `tree` or inside it. tree
+ * is a real path (sl_path_real); NULL means no limit. A path that does not
+ * exist is judged by its resolved folder. */
+bool sl_path_inside(sl_arena *a, const char *path, const char *tree);
+
 bool sl_is_file(const char *path);   /* a regular file, symlinks followed */
 bool sl_is_dir(const char *path);
 
@@ -172,6 +200,13 @@ bool sl_is_dir(const char *path);
  * err says so); -1 with err for anything else. Errors are located at `at`
  * when it is set, else at the file. */
 int sl_file_read(const char *path, size_t max, sl_loc at, char **buf, size_t *len, sl_err *err);
+
+/* Why a file of this type is never read ("is a directory, not a file", "not
+ * a regular file (a FIFO, ...)"); NULL for a regular file. */
+const char *sl_not_regular(const struct stat *st);
+/* Why path cannot be read as a file (no such file, not a regular file);
+ * NULL when it is a regular file. Symlinks are followed. */
+const char *sl_file_problem(const char *path);
 
 /* ---- the directory walk ---------------------------------------------------- */
 

@@ -19,24 +19,35 @@ static void fail(sl_err *err, const char *path, sl_loc at, const char *why)
         sl_err_set(err, (sl_loc){.file = path, .line = 1, .col = 1}, "cannot read: %s", why);
 }
 
-/* O_NONBLOCK: opening a FIFO must not wait for a writer; the type check
- * below refuses it before any read. */
+const char *sl_not_regular(const struct stat *st)
+{
+    if (S_ISREG(st->st_mode))
+        return NULL;
+    if (S_ISDIR(st->st_mode))
+        return "is a directory, not a file";
+    return "not a regular file (a FIFO, socket or device is never opened)";
+}
+
+/* The type is checked before the file is opened: opening a device can act
+ * (a tape rewinds, a watchdog arms) and opening a FIFO waits for a writer.
+ * O_NONBLOCK and the second check cover a path swapped in between. */
 static int open_regular(const char *path, struct stat *st, const char **why)
 {
+    if (stat(path, st) != 0) {
+        *why = strerror(errno);
+        return -1;
+    }
+    if ((*why = sl_not_regular(st)) != NULL)
+        return -1;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         *why = strerror(errno);
         return -1;
     }
-    if (fstat(fd, st) != 0) {
+    if (fstat(fd, st) != 0)
         *why = strerror(errno);
-    } else if (S_ISDIR(st->st_mode)) {
-        *why = "is a directory, not a file";
-    } else if (!S_ISREG(st->st_mode)) {
-        *why = "not a regular file (a FIFO, socket or device is never read)";
-    } else {
+    else if ((*why = sl_not_regular(st)) == NULL)
         return fd;
-    }
     close(fd);
     return -1;
 }
@@ -95,4 +106,10 @@ int sl_file_read(const char *path, size_t max, sl_loc at, char **buf, size_t *le
     if (rc != 0)
         fail(err, path, at, strerror(saved));
     return rc;
+}
+
+const char *sl_file_problem(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) != 0 ? strerror(errno) : sl_not_regular(&st);
 }

@@ -16,8 +16,10 @@ void sl_err_set(sl_err *e, sl_loc loc, const char *fmt, ...)
 
 const char *sl_loc_str(sl_loc loc, char *buf, unsigned size)
 {
-    if (loc.file)
+    if (loc.file && loc.line > 0)
         snprintf(buf, size, "%s:%d:%d", loc.file, loc.line, loc.col);
+    else if (loc.file)
+        snprintf(buf, size, "%s", loc.file);
     else if (loc.word > 0)
         snprintf(buf, size, "command line, word %d", loc.word);
     else

@@ -141,6 +141,28 @@ char *sl_path_git_dir(sl_arena *a, const char *start)
     return git && sl_is_dir(git) ? git : NULL;
 }
 
+/* The real path of a file that may not exist: its folder resolved, then
+ * its name (a missing folder: the absolute path as written). */
+static char *real_or_absolute(sl_arena *a, const char *path)
+{
+    char *real = sl_path_real(a, path);
+    if (real)
+        return real;
+    char *dir = sl_path_real(a, *sl_path_dir(a, path) ? sl_path_dir(a, path) : ".");
+    return dir ? sl_path_join(a, dir, sl_path_base(path)) : sl_path_absolute(a, path);
+}
+
+bool sl_path_inside(sl_arena *a, const char *path, const char *tree)
+{
+    if (!tree)
+        return true;
+    const char *real = real_or_absolute(a, path);
+    size_t n = strlen(tree);
+    if (strcmp(tree, "/") == 0)
+        return true;
+    return strncmp(real, tree, n) == 0 && (real[n] == '/' || real[n] == '\0');
+}
+
 bool sl_is_file(const char *path)
 {
     struct stat st;

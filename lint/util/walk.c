@@ -91,8 +91,11 @@ static int visit(walk *w, const char *path, const char *rel, int depth)
 
 int sl_walk(const char *dir, sl_walk_fn fn, void *ctx, sl_err *err)
 {
-    if (!sl_is_dir(dir)) {
-        sl_err_set(err, (sl_loc){.file = dir}, "%s is not a directory", dir);
+    errno = 0;
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        sl_err_set(err, (sl_loc){.file = dir}, "cannot read this directory: %s",
+                   errno ? strerror(errno) : "not a directory");
         return -1;
     }
     walk w = {fn, ctx};
