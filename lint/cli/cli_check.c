@@ -118,17 +118,18 @@ static int fix_files(sl_arena *a, const sl_cli_opts *o, const sl_findings *f, FI
     int rc = sl_fix_write(a, f, &written, &e);
     for (size_t i = 0; i < written.n && !o->quiet; i++) {
         const sl_fixed_file *w = written.items[i];
-        fprintf(err, "shardlint: fixed %s (%zu edit%s)\n", w->path, w->nedits,
+        fprintf(err, "shardlint: fixed %s (%zu edit%s)\n", sl_escape(a, w->path, 0), w->nedits,
                 w->nedits == 1 ? "" : "s");
     }
     return rc == 0 ? 0 : sl_cli_input_error(err, &e);
 }
 
-static void verbose(FILE *err, const sl_report *r)
+static void verbose(sl_arena *a, FILE *err, const sl_report *r)
 {
     for (size_t i = 0; i < r->skipped.n; i++) {
         const sl_skipped *k = r->skipped.items[i];
-        fprintf(err, "shardlint: skipped %s: %s\n", k->path, k->reason);
+        fprintf(err, "shardlint: skipped %s: %s\n", sl_escape(a, k->path, 0),
+                sl_escape(a, k->reason, 0));
     }
     fprintf(err, "shardlint: %zu target%s linted, %zu failed, %zu finding%s\n", r->ntargets,
             r->ntargets == 1 ? "" : "s", r->nfailed, r->findings.n,
@@ -160,7 +161,7 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
     rc = sl_session_check(s, &co, &r);
     sl_cli_problems(err, &r, o->quiet);
     if (o->verbose)
-        verbose(err, &r);
+        verbose(a, err, &r);
     sl_findings *all = &r.findings;
     /* Nothing could be linted: the problems above are the report. The
      * machine formats still write theirs, which says so to the CI reading

@@ -167,6 +167,10 @@ int cli_usage_error(FILE *err, const cli_command *c, const char *msg);
  * pipe) and returns 2. */
 int sl_cli_stdout_error(FILE *err);
 
+/* Prints `file:line:col: LEVEL: msg`, the location and message escaped:
+ * every problem and input error goes through here. */
+void sl_cli_print(FILE *err, sl_loc loc, const char *level, const char *msg);
+
 /* Reports an input error as `file:line:col: error: msg` and returns 2. */
 int sl_cli_input_error(FILE *err, const sl_err *e);
 

@@ -1,5 +1,5 @@
 /* The one place problems are printed: usage errors, input errors, a report
- * that cannot be written. */
+ * that cannot be written. What came from an input is escaped (sl_escape). */
 #include <string.h>
 
 #include "cli_opts.h"
@@ -10,16 +10,27 @@ int sl_cli_stdout_error(FILE *err)
     return 2;
 }
 
-int sl_cli_input_error(FILE *err, const sl_err *e)
+void sl_cli_print(FILE *err, sl_loc loc, const char *level, const char *msg)
 {
     char where[1024];
-    fprintf(err, "%s: error: %s\n", sl_loc_str(e->loc, where, sizeof where), e->msg);
+    sl_arena *a = sl_arena_new();
+    fprintf(err, "%s: %s: %s\n",
+            sl_escape(a, sl_loc_str(loc, where, sizeof where), SL_ESCAPE_LINE_START), level,
+            sl_escape(a, msg, 0));
+    sl_arena_free(a);
+}
+
+int sl_cli_input_error(FILE *err, const sl_err *e)
+{
+    sl_cli_print(err, e->loc, "error", e->msg);
     return 2;
 }
 
 int cli_usage_error(FILE *err, const cli_command *c, const char *msg)
 {
-    fprintf(err, "shardlint: error: %s\n", msg);
+    sl_arena *a = sl_arena_new();
+    fprintf(err, "shardlint: error: %s\n", sl_escape(a, msg, 0));
+    sl_arena_free(a);
     if (c)
         fprintf(err, "usage: shardlint %s [OPTIONS]%s%s\nTry 'shardlint %s --help'.\n", c->name,
                 *c->synopsis ? " " : "", c->synopsis, c->name);
@@ -30,11 +41,9 @@ int cli_usage_error(FILE *err, const cli_command *c, const char *msg)
 
 void sl_cli_problems(FILE *err, const sl_report *r, bool quiet)
 {
-    char where[1024];
     for (size_t i = 0; i < r->problems.n; i++) {
         const sl_problem *p = r->problems.items[i];
         if (!quiet || p->level == SL_LEVEL_ERROR)
-            fprintf(err, "%s: %s: %s\n", sl_loc_str(p->loc, where, sizeof where),
-                    sl_level_name(p->level), p->message);
+            sl_cli_print(err, p->loc, sl_level_name(p->level), p->message);
     }
 }

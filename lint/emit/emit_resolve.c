@@ -19,41 +19,49 @@ static const char *loc_short(sl_loc l, char *buf, size_t size)
     return buf;
 }
 
-static void put_key(FILE *out, const char *key, long long value, bool filled, sl_loc at)
+/* Names and file names come from inputs: escaped (sl_escape) before they
+ * are measured for the table. */
+static const char *esc(sl_arena *a, const char *s)
+{
+    return sl_escape(a, s, 0);
+}
+
+static void put_key(FILE *out, sl_arena *a, const char *key, long long value, bool filled,
+                    sl_loc at)
 {
     char where[512];
     if (filled)
-        fprintf(out, "  %s=-1 (filled)", key);
+        fprintf(out, "  %s=-1 (filled)", esc(a, key));
     else
-        fprintf(out, "  %s=%lld", key, value);
+        fprintf(out, "  %s=%lld", esc(a, key), value);
     if (at.file || at.word > 0)
-        fprintf(out, " at %s", loc_short(at, where, sizeof where));
+        fprintf(out, " at %s", esc(a, loc_short(at, where, sizeof where)));
 }
 
-static void put_mesh(FILE *out, const sl_mesh *m)
+static void put_mesh(FILE *out, sl_arena *a, const sl_mesh *m)
 {
     fprintf(out, "mesh: %lld devices x %lld %s\n", m->devices, m->slices,
             m->slices == 1 ? "slice" : "slices");
-    sl_arena *a = sl_arena_new();
-    fprintf(out, "  devices per slice: %s\n", sl_mesh_devices_str(a, m));
-    sl_arena_free(a);
+    fprintf(out, "  devices per slice: %s\n", esc(a, sl_mesh_devices_str(a, m)));
     int wname = 0, wsize = 0;
+    const char **names = sl_alloc(a, (m->naxes + 1) * sizeof *names);
     for (size_t i = 0; i < m->naxes; i++) {
-        int n = (int)strlen(m->axes[i].name ? m->axes[i].name : "");
+        names[i] = esc(a, m->axes[i].name ? m->axes[i].name : "");
+        int n = (int)strlen(names[i]);
         int s = snprintf(NULL, 0, "%lld", m->axes[i].size);
         wname = n > wname ? n : wname;
         wsize = s > wsize ? s : wsize;
     }
     for (size_t i = 0; i < m->naxes; i++) {
         const sl_axis *x = &m->axes[i];
-        fprintf(out, "  %c %-*s  %*lld", x->size > 1 ? '*' : ' ', wname, x->name ? x->name : "",
-                wsize, x->size);
+        fprintf(out, "  %c %-*s  %*lld", x->size > 1 ? '*' : ' ', wname, names[i], wsize,
+                x->size);
         if (x->ici_key)
-            put_key(out, x->ici_key, x->ici, x->ici_filled, x->ici_loc);
+            put_key(out, a, x->ici_key, x->ici, x->ici_filled, x->ici_loc);
         else
             fputs("  always 1", out);
         if (x->dcn_key && m->slices > 1)
-            put_key(out, x->dcn_key, x->dcn, x->dcn_filled, x->dcn_loc);
+            put_key(out, a, x->dcn_key, x->dcn, x->dcn_filled, x->dcn_loc);
         fputc('\n', out);
     }
 }
@@ -96,11 +104,11 @@ static void put_tensor(FILE *out, sl_arena *a, const sl_resolved *t)
 {
     char where[512];
     const sl_spec *sp = t->spec;
-    fprintf(out, "%s", sp && sp->name ? sp->name : "<unnamed>");
+    fputs(sl_escape(a, sp && sp->name ? sp->name : "<unnamed>", SL_ESCAPE_LINE_START), out);
     if (sp && sp->origin)
         fprintf(out, " (%s)", sp->origin);
     if (sp && (sp->loc.file || sp->loc.word > 0))
-        fprintf(out, " at %s", loc_short(sp->loc, where, sizeof where));
+        fprintf(out, " at %s", esc(a, loc_short(sp->loc, where, sizeof where)));
     else if (sp && sp->site)
         put_site(out, sp->site);
     fputc('\n', out);
@@ -108,15 +116,15 @@ static void put_tensor(FILE *out, sl_arena *a, const sl_resolved *t)
     int wl = (int)strlen("logical"), wp = (int)strlen("physical");
     size_t nd = t->ndims < SL_MAX_DIMS ? t->ndims : SL_MAX_DIMS;
     for (size_t i = 0; i < nd; i++) {
-        logical[i] = t->dims[i].logical ? t->dims[i].logical : "None";
-        phys[i] = physical_str(a, &t->dims[i]);
+        logical[i] = esc(a, t->dims[i].logical ? t->dims[i].logical : "None");
+        phys[i] = esc(a, physical_str(a, &t->dims[i]));
         wl = (int)strlen(logical[i]) > wl ? (int)strlen(logical[i]) : wl;
         wp = (int)strlen(phys[i]) > wp ? (int)strlen(phys[i]) : wp;
     }
     fprintf(out, "  dim  %-*s  %-*s  from\n", wl, "logical", wp, "physical");
     for (size_t i = 0; i < nd; i++) {
         char *line = sl_sprintf(a, "  %-3zu  %-*s  %-*s  %s", i, wl, logical[i], wp, phys[i],
-                                origin_str(a, &t->dims[i]));
+                                esc(a, origin_str(a, &t->dims[i])));
         size_t n = strlen(line);
         while (n && line[n - 1] == ' ')
             line[--n] = '\0';
@@ -156,7 +164,7 @@ void sl_emit_resolve_text(FILE *out, const sl_lint_result *r)
 {
     sl_arena *a = sl_arena_new();
     if (r->mesh_ok)
-        put_mesh(out, &r->mesh);
+        put_mesh(out, a, &r->mesh);
     else
         fputs("mesh: not built\n", out);
     for (size_t i = 0; i < r->ntensors; i++) {

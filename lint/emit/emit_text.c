@@ -20,69 +20,77 @@ static const char *level_colour(sl_level l)
     return l == SL_LEVEL_ERROR ? RED : l == SL_LEVEL_WARNING ? YELLOW : CYAN;
 }
 
-/* Edit text on one line: a newline in the replacement would otherwise read
- * as the next line of output. */
-static void put_escaped(FILE *out, const char *s)
+/* Every string from an input is escaped where it is printed (see
+ * sl_escape); `a` holds the escaped copies until the report is written. */
+typedef struct {
+    FILE *out;
+    const sl_emit_opts *o;
+    sl_arena *a;
+} text_out;
+
+static const char *esc(text_out *t, const char *s)
 {
-    for (; s && *s; s++) {
-        if (*s == '\n')
-            fputs("\\n", out);
-        else if (*s == '\t')
-            fputs("\\t", out);
-        else
-            fputc(*s, out);
-    }
+    return sl_escape(t->a, s, 0);
 }
 
-static void put_edit(FILE *out, const sl_edit *e)
+/* flags: SL_ESCAPE_LINE_START for a location that starts a line. */
+static const char *esc_loc(text_out *t, sl_loc loc, unsigned flags)
 {
-    char where[512];
-    fprintf(out, "    edit %s: ", sl_loc_str(e->loc, where, sizeof where));
+    char where[1024];
+    return sl_escape(t->a, sl_strdup(t->a, sl_loc_str(loc, where, sizeof where)), flags);
+}
+
+static void put_edit(text_out *t, const sl_edit *e)
+{
+    fprintf(t->out, "    edit %s: ", esc_loc(t, e->loc, 0));
     if (e->end.line == e->loc.line && e->end.col == e->loc.col)
-        fputs("insert: ", out);
+        fputs("insert: ", t->out);
     else if (e->end.line != e->loc.line)
-        fprintf(out, "replace through line %d column %d with: ", e->end.line, e->end.col);
+        fprintf(t->out, "replace through line %d column %d with: ", e->end.line, e->end.col);
     else
-        fputs("replace with: ", out);
-    put_escaped(out, e->text);
-    fputc('\n', out);
+        fputs("replace with: ", t->out);
+    /* Escaped, a newline in the replacement reads as \n on one line. */
+    fprintf(t->out, "%s\n", esc(t, e->text));
 }
 
-static void put_fix(FILE *out, const sl_fix *x, const sl_emit_opts *o)
+static void put_fix(text_out *t, const sl_fix *x)
 {
-    fprintf(out, "  %sfix%s%s: %s\n", paint(o, CYAN), x->preferred ? " (preferred)" : "",
-            paint(o, RESET), x->description);
+    const sl_emit_opts *o = t->o;
+    fprintf(t->out, "  %sfix%s%s: %s\n", paint(o, CYAN), x->preferred ? " (preferred)" : "",
+            paint(o, RESET), esc(t, x->description));
     if (x->verified)
-        fprintf(out, "    verified: %s\n",
-                x->verify_note ? x->verify_note
+        fprintf(t->out, "    verified: %s\n",
+                x->verify_note ? esc(t, x->verify_note)
                 : x->removes   ? "linting the patched config no longer reports this"
                                : "linting the patched config still reports this");
     else if (x->verify_note)
-        fprintf(out, "    not verified: %s\n", x->verify_note);
+        fprintf(t->out, "    not verified: %s\n", esc(t, x->verify_note));
     if (x->override)
-        fprintf(out, "    or on the command line: %s\n", x->override);
+        fprintf(t->out, "    or on the command line: %s\n", esc(t, x->override));
     for (size_t i = 0; i < x->nedits; i++)
-        put_edit(out, &x->edits[i]);
+        put_edit(t, &x->edits[i]);
 }
 
-static void put_finding(FILE *out, const sl_finding *f, const sl_emit_opts *o)
+static void put_finding(text_out *t, const sl_finding *f)
 {
-    char where[512];
-    fprintf(out, "%s%s:%s %s%s:%s %s", paint(o, BOLD), sl_loc_str(f->loc, where, sizeof where),
-            paint(o, RESET), paint(o, level_colour(f->level)), sl_level_name(f->level),
-            paint(o, RESET), f->message);
+    const sl_emit_opts *o = t->o;
+    FILE *out = t->out;
+    fprintf(out, "%s%s:%s %s%s:%s %s", paint(o, BOLD),
+            esc_loc(t, f->loc, SL_ESCAPE_LINE_START), paint(o, RESET),
+            paint(o, level_colour(f->level)), sl_level_name(f->level), paint(o, RESET),
+            esc(t, f->message));
     if (f->rule)
         fprintf(out, " [%s]", f->rule->id);
     fputc('\n', out);
     if (f->scenario)
-        fprintf(out, "  scenario: %s\n", f->scenario);
+        fprintf(out, "  scenario: %s\n", esc(t, f->scenario));
     for (size_t i = 0; i < f->nnotes; i++)
-        fprintf(out, "  %snote:%s %s\n", paint(o, CYAN), paint(o, RESET), f->notes[i]);
+        fprintf(out, "  %snote:%s %s\n", paint(o, CYAN), paint(o, RESET), esc(t, f->notes[i]));
     for (size_t i = 0; i < f->nrelated; i++)
         fprintf(out, "  %s-->%s %s: %s\n", paint(o, CYAN), paint(o, RESET),
-                sl_loc_str(f->related[i].loc, where, sizeof where), f->related[i].message);
+                esc_loc(t, f->related[i].loc, 0), esc(t, f->related[i].message));
     for (size_t i = 0; i < f->nfixes; i++)
-        put_fix(out, &f->fixes[i], o);
+        put_fix(t, &f->fixes[i]);
 }
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -107,8 +115,10 @@ static void put_launches(FILE *out, const sl_launch_summary *l)
 
 void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o)
 {
+    text_out t = {out, o, sl_arena_new()};
     for (size_t i = 0; i < f->n; i++)
-        put_finding(out, f->items[i], o);
+        put_finding(&t, f->items[i]);
+    sl_arena_free(t.a);
     if (o->quiet)
         return;
     if (f->n == 0) {
