@@ -4,6 +4,7 @@
  * it. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "shardlint/rule.h"
 
@@ -258,7 +259,12 @@ static const char *given_config(sl_arena *a, const sl_tree *t, const sl_launch *
         if (sl_is_file(tried[i]))
             return tried[i];
     *missing = true;
-    *why = sl_sprintf(a, "config file %s does not exist", sl_path_display(a, l->config));
+    /* A FIFO or device is there but is never opened: say so, not "missing". */
+    struct stat st;
+    *why = stat(l->config, &st) == 0
+               ? sl_sprintf(a, "config file %s cannot be read: %s", sl_path_display(a, l->config),
+                            sl_not_regular(&st))
+               : sl_sprintf(a, "config file %s does not exist", sl_path_display(a, l->config));
     for (size_t i = 0; i < n; i++)
         *why = sl_sprintf(a, "%s%s %s", *why, i ? " or" : ", nor", sl_path_display(a, tried[i]));
     if (n)

@@ -29,11 +29,13 @@ static void remove_tree(void)
     cr_assert_eq(system(cmd), 0);
 }
 
-/* fmt names the temporary folder with each %s (two at most). */
+/* fmt names the temporary folder with each %s (two at most); the folder is
+ * the tree the run may read and fix. */
 static cli_run run(const char *fmt)
 {
     char args[4096];
-    snprintf(args, sizeof args, fmt, tmp, tmp);
+    int n = snprintf(args, sizeof args, fmt, tmp, tmp);
+    snprintf(args + n, sizeof args - (size_t)n, " --root %s", tmp);
     return run_cli_str(args);
 }
 

@@ -98,6 +98,11 @@ typedef struct {
 typedef struct {
     int (*load)(void *ctx, const char *path, const sl_node **out, sl_err *err);
     void *ctx;
+    /* The tree a config may reach, as a real path: a base_config, model
+     * file or custom_mesh_and_rule file outside it is not read, and the
+     * error names its path, never its content (a CI log must not show
+     * /etc/...). NULL: no limit. */
+    const char *tree;
 } sl_config_files;
 
 /* An entry config's base_config chain, merged: what every target with that

@@ -169,6 +169,12 @@ typedef struct {
      * touches. The others, and named files that do not exist, are listed in
      * the report's `skipped`, not errors. */
     bool entries_only;
+    /* The tree the run may read, as a real path: files a config or launch
+     * reaches outside it (base_config, model file, custom_mesh_and_rule, a
+     * launch's config) are refused with an error naming them. NULL, or
+     * allow_outside_root, lifts the limit. */
+    const char *root;
+    bool allow_outside_root;
     /* Which rules are on; NULL: every rule. A suppression comment naming a
      * rule that is off is never reported as unused. */
     bool (*keep_rule)(const struct sl_rule_def *rule, void *ctx);

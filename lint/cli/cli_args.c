@@ -128,6 +128,7 @@ static void option_flag(sl_cli_opts *o, const cli_option *opt)
         {"verbose", offsetof(sl_cli_opts, verbose), true},
         {"statistics", offsetof(sl_cli_opts, statistics), true},
         {"exit-zero", offsetof(sl_cli_opts, exit_zero), true},
+        {"allow-outside-root", offsetof(sl_cli_opts, allow_outside_root), true},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
         if (strcmp(flags[i].name, opt->name) == 0)

@@ -104,6 +104,8 @@ typedef struct sl_cli_opts {
     sl_level fail_level;
     bool fail_level_given;
     bool fix, latent, cache, isolated, hook, quiet, verbose, statistics, exit_zero;
+    bool allow_outside_root;
+    const char *tree;          /* real path: the tree the run reads and --fix writes */
     int color;                 /* -1 auto, 0 never, 1 always */
     /* Filled once the command line is parsed. */
     cli_config *config;        /* .shardlint.yml in use, or NULL */

@@ -103,9 +103,27 @@ static int stdin_path(sl_arena *a, sl_cli_opts *o, FILE *err)
     return 0;
 }
 
+/* The tree the run reads and --fix writes, as a real path: --root, else the
+ * repository the working directory is in, else the one the first path is
+ * in, else the working directory (--root's default, see cli_table.c). */
+static int find_tree(sl_arena *a, sl_cli_opts *o, FILE *err)
+{
+    if (o->root && !sl_is_dir(o->root))
+        return cli_usage_error(err, o->cmd, sl_sprintf(a, "--root %s is not a directory",
+                                                       o->root));
+    o->tree = o->root ? sl_path_real(a, o->root) : sl_path_repo_root(a, ".");
+    if (!o->tree && o->paths.n)
+        o->tree = sl_path_repo_root(a, o->paths.items[0]);
+    if (!o->tree)
+        o->tree = sl_path_real(a, ".");
+    return 0;
+}
+
 int cli_settle(sl_arena *a, sl_cli_opts *o, FILE *err)
 {
-    int rc = load_config(a, o, err);
+    int rc = find_tree(a, o, err);
+    if (rc == 0)
+        rc = load_config(a, o, err);
     if (rc == 0)
         rc = rule_set(a, o, err);
     if (rc == 0)
@@ -259,6 +277,8 @@ sl_check_opts sl_cli_check_opts(sl_arena *a, sl_cli_opts *o)
         .cache = o->cache && !(c && c->no_cache),
         .verify_fixes = true,
         .entries_only = o->hook,
+        .root = o->tree,
+        .allow_outside_root = o->allow_outside_root,
         .keep_rule = keep_rule,
         .keep_finding = c && c->per_file.n ? keep_finding : NULL,
         .path_settings = c ? path_settings : NULL,

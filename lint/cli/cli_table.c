@@ -32,8 +32,12 @@ const cli_option cli_options[] = {
      "a symlink's target replaced with its permissions kept."},
     {"root", 0, "DIR", NULL, CLI_CHECK,
      "The repository root that SARIF URIs, GitHub annotations and fingerprints name files "
-     "from. Default: the repository the working directory is in, else the one the first "
-     "path is in, else the working directory."},
+     "from, and the tree the run reads and --fix writes: a base_config, model file, "
+     "custom_mesh_and_rule file or launch config outside it is not read. Default: the "
+     "repository the working directory is in, else the one the first path is in, else the "
+     "working directory."},
+    {"allow-outside-root", 0, NULL, NULL, CLI_CHECK | CLI_RESOLVE,
+     "Reads files outside the tree (--root) too, and lets --fix edit them."},
     {"fail-level", 0, "LEVEL", "note warning error", CLI_CHECK,
      "Exit with status 1 when a finding is at this level or above. Default: warning."},
     {"select", 0, "RULES", NULL, CLI_CHECK,

@@ -3,6 +3,7 @@
  * then custom_mesh_and_rule. Paths follow os.path rules so that messages
  * show files the way the user wrote them. */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config_internal.h"
 #include "shardlint/limits.h"
@@ -82,24 +83,46 @@ static const char *chain_text(chain *c, const char *next)
     return sl_sprintf(c->a, "%s%s", s, next);
 }
 
-/* Where `base_config: X` of `file` points: X as is when absolute, next to
- * `file`, else under the configs root. */
+/* A file a config names that is outside the tree is never read: the error
+ * names it and what to pass to follow it. */
+static int check_inside(sl_arena *a, const sl_config_files *files, const char *what,
+                        const char *path, sl_loc at, sl_err *err)
+{
+    if (!files || sl_path_inside(a, path, files->tree))
+        return 0;
+    sl_err_set(err, at, "%s %s is outside the tree: not read (see --root; "
+               "--allow-outside-root follows it)", what, path);
+    return -1;
+}
+
+/* Where `base_config: X` of `file` points, as MaxText's _load_config looks:
+ * X as is when absolute, next to `file` when that is a file, else under
+ * the configs root. NULL with the error when none of them is a file. */
 static const char *base_path(chain *c, const char *file, const sl_node *v)
 {
     const char *x = sl_node_text(v);
-    if (x[0] == '/')
-        return x;
-    const char *near = sl_path_join(c->a, sl_path_dir(c->a, file), x);
-    if (sl_is_file(near) || !c->search_root)
-        return near;
-    const char *in_root = sl_path_join(c->a, c->search_root, x);
-    if (sl_is_file(in_root))
-        return in_root;
-    if (strcmp(near, in_root) == 0)
-        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s)", x, near);
+    const char *tries[2] = {x[0] == '/' ? x : sl_path_join(c->a, sl_path_dir(c->a, file), x)};
+    size_t n = 1;
+    if (x[0] != '/' && c->search_root) {
+        tries[1] = sl_path_join(c->a, c->search_root, x);
+        n += strcmp(tries[0], tries[1]) != 0;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (sl_is_file(tries[k]))
+            return tries[k];
+    struct stat st;
+    for (size_t k = 0; k < n; k++) {
+        if (stat(tries[k], &st) == 0) {
+            sl_err_set(c->err, v->loc, "base_config '%s' cannot be read: %s: %s", x,
+                       tries[k], sl_not_regular(&st));
+            return NULL;
+        }
+    }
+    if (n == 1)
+        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s)", x, tries[0]);
     else
         sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s and %s)", x,
-                   near, in_root);
+                   tries[0], tries[1]);
     return NULL;
 }
 
@@ -112,12 +135,8 @@ static int chain_base(chain *c, const char *file, const sl_node *v, const sl_nod
         return -1;
     }
     const char *path = base_path(c, file, v);
-    if (!path)
+    if (!path || check_inside(c->a, c->files, "base_config", path, v->loc, c->err) != 0)
         return -1;
-    if (!sl_is_file(path)) {
-        sl_err_set(c->err, v->loc, "base_config '%s' not found (looked for %s)", v->str, path);
-        return -1;
-    }
     const char *real = real_or_same(c->a, path);
     for (int k = 0; k < c->depth; k++) {
         if (strcmp(c->real[k], real) == 0) {
@@ -230,16 +249,33 @@ static const sl_node *early_value(const sl_config *c, const char *key)
     return v ? v : sl_map_get(c->base_values, key);
 }
 
-static const char *find_model(sl_arena *a, const sl_config *c, const char *name)
+/* models/<name>.yml next to the entry, one folder up, then in the configs
+ * root, as MaxText's pyconfig looks; NULL when none exists (MaxText then
+ * only logs a warning). A candidate that exists but is not a regular file
+ * is an error: MaxText would open it. */
+static int find_model(sl_arena *a, const sl_config *c, const char *name, sl_loc at,
+                      const char **out, sl_err *err)
 {
     const char *rel = sl_sprintf(a, "models/%s.yml", name);
     const char *dir = sl_path_dir(a, c->entry);
     const char *tries[] = {sl_path_join(a, dir, rel), sl_path_join(a, sl_path_dir(a, dir), rel),
                            sl_path_join(a, c->root, rel)};
-    for (size_t k = 0; k < 3; k++)
-        if (sl_is_file(tries[k]))
-            return tries[k];
-    return NULL;
+    *out = NULL;
+    for (size_t k = 0; k < 3; k++) {
+        if (sl_is_file(tries[k])) {
+            *out = tries[k];
+            return 0;
+        }
+    }
+    struct stat st;
+    for (size_t k = 0; k < 3; k++) {
+        if (stat(tries[k], &st) == 0) {
+            sl_err_set(err, at, "model file for '%s' cannot be read: %s: %s", name, tries[k],
+                       sl_not_regular(&st));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* model_name with every "-Instruct" removed (same architecture). */
@@ -300,7 +336,11 @@ static int load_model(sl_arena *a, const sl_config_files *files, sl_config *c,
 {
     const char *name = model_name(a, c);
     *model_cfg = sl_node_new_map(a, (sl_loc){0});
-    c->model_file = name ? find_model(a, c, name) : NULL;
+    sl_loc at = name ? early_value(c, "model_name")->loc : (sl_loc){0};
+    if (name && (find_model(a, c, name, at, &c->model_file, err) != 0 ||
+                 (c->model_file &&
+                  check_inside(a, files, "model file", c->model_file, at, err) != 0)))
+        return -1;
     if (!c->model_file)
         return 0;
     if (load_map(a, files, c->model_file, &c->model_values, err) < 0 ||
@@ -369,11 +409,19 @@ static int apply_custom_mesh(sl_arena *a, const sl_config_files *files, sl_confi
         return 0;
     c->custom_dir = sl_path_join(a, c->root, "custom_mesh_and_rule");
     const char *path = sl_path_join(a, c->custom_dir, sl_sprintf(a, "%s.yml", name));
-    if (!sl_is_file(path)) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
         c->custom_missing = v;
         list_custom(a, c);
         return 0;
     }
+    if (!S_ISREG(st.st_mode)) {
+        sl_err_set(err, v->loc, "custom_mesh_and_rule '%s': cannot read %s: %s", name, path,
+                   sl_not_regular(&st));
+        return -1;
+    }
+    if (check_inside(a, files, "custom_mesh_and_rule file", path, v->loc, err) != 0)
+        return -1;
     const sl_node *custom;
     if (load_map(a, files, path, &custom, err) < 0)
         return -1;

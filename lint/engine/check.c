@@ -189,6 +189,7 @@ static void report_start(sl_session *s, const sl_check_opts *o, sl_report *r, sl
 {
     memset(r, 0, sizeof *r);
     r->arena = sl_arena_new();
+    session_limit(s, o);
     session_reading(s, r);
     memset(targets, 0, sizeof *targets);
     if (launch_findings)

@@ -8,6 +8,9 @@
 /* The session's config_files interface: parsed files from its cache. */
 const sl_config_files *session_files(sl_session *s);
 
+/* The tree this check may read (o->root unless allow_outside_root). */
+void session_limit(sl_session *s, const sl_check_opts *o);
+
 /* The merged base_config chain of an entry, cached. */
 int session_chain(sl_session *s, const char *entry, const sl_config_chain **out, sl_err *err);
 

@@ -214,7 +214,7 @@ sl_session *sl_session_new(void)
     sl_arena *a = sl_arena_new();
     sl_session *s = sl_alloc(a, sizeof *s);
     s->arena = a;
-    s->files = (sl_config_files){files_load, s};
+    s->files = (sl_config_files){files_load, s, NULL};
     s->budget = SL_SESSION_CACHE_BYTES;
     return s;
 }
@@ -346,6 +346,11 @@ void session_reading(sl_session *s, sl_report *r)
 const sl_config_files *session_files(sl_session *s)
 {
     return &s->files;
+}
+
+void session_limit(sl_session *s, const sl_check_opts *o)
+{
+    s->files.tree = o->allow_outside_root ? NULL : session_intern(s, o->root);
 }
 
 sl_arena *session_arena(sl_session *s)

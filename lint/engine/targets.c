@@ -13,11 +13,19 @@ typedef struct {
     sl_session *s;
     sl_arena *a;              /* the report's */
     const sl_check_opts *o;
+    const char *tree;         /* what the run may read, NULL: anything */
     sl_vec *targets;
     sl_findings *launch_findings;
     sl_report *r;
     sl_strmap seen;           /* files collected, so a path named twice counts once */
 } collector;
+
+static void cannot_read(collector *c, const char *path, const char *why)
+{
+    sl_err e;
+    sl_err_set(&e, (sl_loc){.file = path, .line = 1, .col = 1}, "cannot read: %s", why);
+    report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
+}
 
 /* One file being turned into targets: its path and its settings. */
 typedef struct {
@@ -93,12 +101,12 @@ static const char *model_root(sl_arena *a, const char *path)
 }
 
 /* Whether the file (or its overlay) has one of these top-level keys. */
-static bool has_top_key(collector *c, const char *path, const char *const *keys)
+static bool has_top_key(collector *c, const char *path, const char *const *keys, sl_err *err)
 {
     char *text;
     size_t len;
     sl_err ignored;
-    if (session_read(c->s, path, SL_YAML_MAX_BYTES, &text, &len, &ignored) != 0)
+    if (session_read(c->s, path, SL_YAML_MAX_BYTES, &text, &len, err ? err : &ignored) != 0)
         return false;
     bool found = false;
     for (const char *const *k = keys; *k && !found; k++) {
@@ -109,10 +117,10 @@ static bool has_top_key(collector *c, const char *path, const char *const *keys)
     return found;
 }
 
-static bool has_base_config(collector *c, const char *path)
+static bool has_base_config(collector *c, const char *path, sl_err *err)
 {
     static const char *const keys[] = {"base_config", NULL};
-    return has_top_key(c, path, keys);
+    return has_top_key(c, path, keys, err);
 }
 
 /* A file under models/ with its own base_config (MaxText's gpu/models/) is an
@@ -121,7 +129,7 @@ static void add_yml(collector *c, const source *src)
 {
     sl_arena *a = c->a;
     const char *path = src->path;
-    const char *base = has_base_config(c, path) ? NULL : model_root(a, path);
+    const char *base = has_base_config(c, path, NULL) ? NULL : model_root(a, path);
     target *t = target_new(c, src, base ? base : path);
     if (base) {
         const char *name = sl_path_base(path);
@@ -187,6 +195,14 @@ static void add_launch(collector *c, const source *src, const sl_tree *tree, con
         launch_unread(c, l, why, missing);
         return;
     }
+    if (!sl_path_inside(a, config, c->tree)) {
+        sl_err e;
+        sl_err_set(&e, l->config_src ? l->config_loc : l->entry_loc, "the launch's config %s is "
+                   "outside the tree: not read (see --root; --allow-outside-root follows it)",
+                   sl_path_display(a, config));
+        report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
+        return;
+    }
     target *t = target_new(c, src, session_intern(c->s, sl_path_display(a, config)));
     if (!t->scenario.devices.count)
         t->scenario.devices = sl_maxtext_launch_devices(a, l->loc.file, l->ov, l->nov);
@@ -234,17 +250,31 @@ static size_t add_script(collector *c, const source *src)
     return launches.n;
 }
 
+static bool is_yml(const char *path)
+{
+    return sl_path_has_suffix(path, ".yml") || sl_path_has_suffix(path, ".yaml");
+}
+
 /* Whether a YAML file is one a directory walk lints: a base.yml with
  * MaxText's keys, any file with a top-level base_config, a models/ file of
- * such a tree. NULL when it is; else why not, in words. */
+ * such a tree. NULL when it is; else why not, in words. A file that cannot
+ * be read is reported (it may be an entry: a walk that passed over it would
+ * pass in silence) and skipped. */
 static const char *yml_skip_reason(collector *c, const char *path)
 {
     static const char *const maxtext_keys[] = {"mesh_axes", "logical_axis_rules", NULL};
-    if (strcmp(sl_path_base(path), "base.yml") == 0)
-        return has_top_key(c, path, maxtext_keys)
-                   ? NULL
-                   : "a base.yml without MaxText's keys (mesh_axes, logical_axis_rules)";
-    if (has_base_config(c, path) || model_root(c->a, path))
+    sl_err e = {0};
+    bool base_yml = strcmp(sl_path_base(path), "base.yml") == 0;
+    bool entry = base_yml ? has_top_key(c, path, maxtext_keys, &e)
+                          : has_base_config(c, path, &e) || model_root(c->a, path);
+    if (e.msg[0]) {
+        report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
+        return "it cannot be read";
+    }
+    if (base_yml)
+        return entry ? NULL
+                     : "a base.yml without MaxText's keys (mesh_axes, logical_axis_rules)";
+    if (entry)
         return NULL;
     return "YAML that is not a MaxText entry config (no base_config, not base.yml, not a "
            "models/ file)";
@@ -273,7 +303,7 @@ static void add_file(collector *c, const char *path, bool walking)
             reason = "a shell script without a MaxText launch";
     } else if (!choosy) {
         add_yml(c, &src);
-    } else if (sl_path_has_suffix(path, ".yml") || sl_path_has_suffix(path, ".yaml")) {
+    } else if (is_yml(path)) {
         reason = yml_skip_reason(c, path);
         if (!reason)
             add_yml(c, &src);
@@ -284,16 +314,44 @@ static void add_file(collector *c, const char *path, bool walking)
         skip(c, path, reason);
 }
 
+/* A symlink in a walked folder: what it points to is linted (once, see
+ * add_file) when it is a file inside the tree; a link out of the tree is
+ * reported, not followed. Symlinked folders are not entered (sl_walk). */
+static void walk_link(collector *c, const char *path)
+{
+    sl_arena *a = c->a;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        cannot_read(c, path, sl_sprintf(a, "a symlink to nothing (%s)", strerror(errno)));
+    } else if (!sl_path_inside(a, path, c->tree)) {
+        sl_err e;
+        sl_err_set(&e, (sl_loc){.file = path, .line = 1, .col = 1}, "a symlink to %s, outside "
+                   "the tree: not read (see --root; --allow-outside-root follows it)",
+                   sl_path_real(a, path));
+        report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
+    } else if (S_ISREG(st.st_mode)) {
+        add_file(c, session_intern(c->s, sl_path_display(a, sl_path_real(a, path))), true);
+    } else if (!S_ISDIR(st.st_mode)) {
+        cannot_read(c, path, sl_not_regular(&st));
+    }
+}
+
 static int walk_entry(void *ctx, const sl_walk_entry *e)
 {
     collector *c = ctx;
-    sl_err err;
+    const char *path = session_intern(c->s, sl_path_tidy(c->a, e->path));
+    bool ours = is_yml(path) || sl_path_has_suffix(path, ".sh");
     if (e->error) {
-        sl_err_set(&err, (sl_loc){.file = e->path, .line = 1, .col = 1},
-                   "cannot read this directory: %s", strerror(e->error));
+        sl_err err;
+        sl_err_set(&err, (sl_loc){.file = path}, "cannot read this directory: %s",
+                   strerror(e->error));
         report_problem(c->s, c->r, SL_LEVEL_ERROR, &err);
     } else if (S_ISREG(e->st->st_mode)) {
-        add_file(c, session_intern(c->s, sl_path_tidy(c->a, e->path)), true);
+        add_file(c, path, true);
+    } else if (S_ISLNK(e->st->st_mode) && ours) {
+        walk_link(c, path);
+    } else if (!S_ISLNK(e->st->st_mode) && ours) {
+        cannot_read(c, path, sl_not_regular(e->st));
     }
     return 0;
 }
@@ -302,32 +360,31 @@ static void add_path(collector *c, const char *path)
 {
     struct stat st;
     sl_err e;
-    if (stat(path, &st) != 0) {
-        int why = errno;
-        /* An editor's buffer for a file not saved yet. */
-        if (session_has_text(c->s, path)) {
-            add_file(c, path, false);
-            return;
-        }
-        if (why == ENOENT && c->o->entries_only) {
+    /* An editor's buffer, or standard input, stands for the file. */
+    if (session_has_text(c->s, path)) {
+        add_file(c, path, false);
+    } else if (stat(path, &st) != 0) {
+        if (errno == ENOENT && c->o->entries_only)
             skip(c, path, "does not exist");
-            return;
-        }
-        sl_err_set(&e, (sl_loc){.file = path, .line = 1, .col = 1}, "cannot read: %s",
-                   strerror(why));
-        report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
+        else
+            cannot_read(c, path, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
-        sl_walk(path, walk_entry, c, &e);
+        if (sl_walk(path, walk_entry, c, &e) != 0)
+            report_problem(c->s, c->r, SL_LEVEL_ERROR, &e);
     } else if (S_ISREG(st.st_mode)) {
         add_file(c, path, false);
+    } else {
+        /* /dev/null, /dev/stdin on a pipe: nothing was linted, which must
+         * never read as "no findings". */
+        cannot_read(c, path, sl_not_regular(&st));
     }
 }
 
 void targets_collect(sl_session *s, const sl_check_opts *o, sl_vec *targets,
                      sl_findings *launch_findings, sl_report *r)
 {
-    collector c = {.s = s, .a = r->arena, .o = o, .targets = targets,
-                   .launch_findings = launch_findings, .r = r};
+    collector c = {.s = s, .a = r->arena, .o = o, .tree = o->allow_outside_root ? NULL : o->root,
+                   .targets = targets, .launch_findings = launch_findings, .r = r};
     for (size_t i = 0; i < o->npaths; i++)
         add_path(&c, session_intern(s, sl_path_tidy(c.a, o->paths[i])));
 }

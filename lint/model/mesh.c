@@ -314,6 +314,13 @@ int sl_mesh_build(sl_arena *a, const sl_config *c, const sl_devices *devices, lo
         sl_err_set(err, axes->loc, "mesh_axes must be a list of axis names");
         return -1;
     }
+    /* No axis would make the mesh hold one device, and every spec resolve
+     * to nothing: a config that lints clean and fails at launch. */
+    if (axes->n == 0) {
+        sl_err_set(err, axes->loc, "mesh_axes is empty: MaxText builds the device mesh from "
+                   "these names and cannot place the devices on a mesh without axes");
+        return -1;
+    }
     if (devices && devices->count < 0) {
         sl_err_set(err, (sl_loc){0}, "the device count per slice must be at least 1");
         return -1;

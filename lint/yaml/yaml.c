@@ -298,9 +298,11 @@ static int parse_error(loader *ld, const char *what)
 {
     const yaml_parser_t *p = &ld->parser;
     const char *problem = p->problem ? p->problem : "unknown libyaml error";
-    if (p->error == YAML_READER_ERROR)
+    if (p->error == YAML_READER_ERROR && p->problem_offset < ld->len)
         sl_err_set(ld->err, offset_loc(ld, p->problem_offset), "%s: %s (byte 0x%02x)", what,
-                   problem, (unsigned)p->problem_value & 0xFF);
+                   problem, (unsigned char)ld->text[p->problem_offset]);
+    else if (p->error == YAML_READER_ERROR)
+        sl_err_set(ld->err, offset_loc(ld, p->problem_offset), "%s: %s", what, problem);
     else
         sl_err_set(ld->err, mark_loc(ld, p->problem_mark), "%s: %s", what, problem);
     return -1;
