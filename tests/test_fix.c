@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support.h"
 
@@ -110,5 +112,170 @@ Test(fix, missing_expert_rule_written_into_the_model_file)
     cr_expect_eq(r.status, 0, "the fixed tree still has findings:\n%s", r.out);
     cli_run_free(&r);
     expect_file("configs/models/deepseek3-2dfsdp-tiny.yml", "fix/deepseek3-2dfsdp-tiny.fixed.yml");
+    remove_tree();
+}
+
+/* ---- writes the run must not make ------------------------------------------ */
+
+static const char *in_tmp(const char *rel)
+{
+    static char buf[2][512];
+    static int next;
+    char *p = buf[next++ % 2];
+    snprintf(p, 512, "%s/%s", tmp, rel);
+    return p;
+}
+
+static void write_text(const char *rel, const char *text)
+{
+    FILE *f = fopen(in_tmp(rel), "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+Test(fix, output_never_replaces_an_input)
+{
+    copy_tree("example/configs", "configs");
+    const char *cfg = "configs/gpu/mixtral-8x7b-ep.yml";
+    char *before = slurp(in_tmp(cfg));
+    cli_run r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --output "
+                    "%s/configs/gpu/mixtral-8x7b-ep.yml");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "--output names a file this run reads"), "%s", r.err);
+    cli_run_free(&r);
+    r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --output %s/configs/base.yml");
+    cr_expect_eq(r.status, 2, "a file of the base_config chain: %s", r.err);
+    cli_run_free(&r);
+    char *after = slurp(in_tmp(cfg));
+    cr_expect_str_eq(after, before);
+    free(before);
+    free(after);
+    remove_tree();
+}
+
+/* A run that ends without its report removes the old one, so that CI does
+ * not upload it as this run's; a machine format writes a report that says
+ * why nothing was linted. */
+Test(fix, a_failed_run_leaves_no_old_report)
+{
+    copy_tree("example/configs", "configs");
+    write_text("report.txt", "an old report\n");
+    write_text("report.sarif", "an old report\n");
+    write_text("configs/broken.yml", "base_config: base.yml\nx: [\n");
+    cli_run r = run("check %s/configs/broken.yml --output %s/report.txt");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "shardlint: removed "), "%s", r.err);
+    cr_expect_eq(access(in_tmp("report.txt"), F_OK), -1, "the old report is still there");
+    cli_run_free(&r);
+    r = run("check %s/configs/broken.yml --format sarif --output %s/report.sarif");
+    cr_expect_eq(r.status, 2);
+    char *sarif = slurp(in_tmp("report.sarif"));
+    cr_expect(sarif && strstr(sarif, "broken.yml"), "%s", sarif);
+    free(sarif);
+    cli_run_free(&r);
+    remove_tree();
+}
+
+/* Every file a fix edits is prepared before the first is replaced: one file
+ * that cannot be written leaves all of them as they were. */
+Test(fix, all_files_or_none)
+{
+    copy_tree("example/configs", "configs");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cp '%s/configs/gpu/mixtral-8x7b-ep.yml' '%s/configs/gpu/ep2.yml'",
+             tmp, tmp);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(chmod(in_tmp("configs/gpu/ep2.yml"), 0444), 0);
+    cli_run r = run("check %s/configs/gpu --fix");
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "ep2.yml: error: cannot write: the file is read-only"), "%s", r.err);
+    cr_expect_null(strstr(r.err, "shardlint: fixed"), "%s", r.err);
+    cli_run_free(&r);
+    expect_file("configs/gpu/mixtral-8x7b-ep.yml", "example/configs/gpu/mixtral-8x7b-ep.yml");
+    expect_file("configs/gpu/ep2.yml", "example/configs/gpu/mixtral-8x7b-ep.yml");
+    remove_tree();
+}
+
+/* A fixed file keeps its mode, owner, group and hard links. */
+Test(fix, replaced_files_keep_owner_mode_and_links)
+{
+    copy_tree("example/configs", "configs");
+    const char *cfg = in_tmp("configs/gpu/mixtral-8x7b-ep.yml");
+    cr_assert_eq(chmod(cfg, 0640), 0);
+    bool root = geteuid() == 0;
+    if (root)
+        cr_assert_eq(chown(cfg, 65534, 65534), 0);
+    struct stat before, after;
+    cr_assert_eq(stat(cfg, &before), 0);
+    cli_run r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --fix");
+    cli_run_free(&r);
+    cr_assert_eq(stat(cfg, &after), 0);
+    cr_expect_eq(after.st_mode & 07777, 0640);
+    cr_expect_eq(after.st_uid, before.st_uid);
+    cr_expect_eq(after.st_gid, before.st_gid);
+    expect_file("configs/gpu/mixtral-8x7b-ep.yml", "fix/mixtral-8x7b-ep.fixed.yml");
+    remove_tree();
+
+    copy_tree("example/configs", "configs");
+    cfg = in_tmp("configs/gpu/mixtral-8x7b-ep.yml");
+    cr_assert_eq(link(cfg, in_tmp("configs/gpu/linked.yml")), 0);
+    cr_assert_eq(stat(cfg, &before), 0);
+    r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --fix");
+    cli_run_free(&r);
+    cr_assert_eq(stat(cfg, &after), 0);
+    cr_expect_eq(after.st_ino, before.st_ino, "the file was replaced, its link broken");
+    cr_expect_eq(after.st_nlink, 2);
+    expect_file("configs/gpu/linked.yml", "fix/mixtral-8x7b-ep.fixed.yml");
+    remove_tree();
+}
+
+/* A CRLF file gets CRLF lines. */
+Test(fix, inserted_lines_take_the_files_line_ending)
+{
+    copy_tree("example/configs", "configs");
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sed -i 's/$/\\r/' '%s/configs/gpu/mixtral-8x7b-ep.yml'", tmp);
+    cr_assert_eq(system(cmd), 0);
+    cli_run r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --fix");
+    cr_expect(strstr(r.err, "fixed "), "%s", r.err);
+    cli_run_free(&r);
+    char *text = slurp(in_tmp("configs/gpu/mixtral-8x7b-ep.yml"));
+    cr_assert_not_null(text);
+    cr_expect(strstr(text, "moe_dispatch_no_expert_sharding: true\r\n"), "%s", text);
+    for (char *nl = text; (nl = strchr(nl, '\n')); nl++)
+        cr_expect(nl > text && nl[-1] == '\r', "an LF line at offset %td", nl - text);
+    free(text);
+    remove_tree();
+}
+
+/* --fix edits only files inside the tree (--root), even one named on the
+ * command line; --allow-outside-root lifts that. */
+Test(fix, files_outside_the_tree_are_not_edited)
+{
+    copy_tree("example/configs/base.yml", "solo.yml");
+    FILE *f = fopen(in_tmp("solo.yml"), "a");
+    fputs("num_experts: 8\nici_expert_parallelism: -1\nici_fsdp_parallelism: 1\n"
+          "capacity_factor: 1.25\nsparse_matmul: false\n", f);
+    fclose(f);
+    cr_assert_eq(mkdir(in_tmp("inside"), 0755), 0);
+    char *before = slurp(in_tmp("solo.yml"));
+    char args[1024];
+    snprintf(args, sizeof args, "check %s/solo.yml --devices 8 --fix --root %s/inside", tmp, tmp);
+    cli_run r = run_cli_str(args);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "solo.yml, outside the tree: nothing was written"), "%s", r.err);
+    cli_run_free(&r);
+    char *after = slurp(in_tmp("solo.yml"));
+    cr_expect_str_eq(after, before);
+    free(after);
+    strcat(args, " --allow-outside-root");
+    r = run_cli_str(args);
+    cr_expect(strstr(r.err, "shardlint: fixed"), "%s", r.err);
+    cli_run_free(&r);
+    after = slurp(in_tmp("solo.yml"));
+    cr_expect(strcmp(after, before) != 0);
+    free(before);
+    free(after);
     remove_tree();
 }

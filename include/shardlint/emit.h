@@ -39,8 +39,19 @@ void sl_emit_resolve_json(FILE *out, const sl_lint_result *r);
 
 /* ---- files the run writes -------------------------------------------------- */
 
-/* Writes to `path` through a temporary file renamed into place, so that a
- * failed run leaves no half-written output. `write` returns 0 on success. */
+/* A file written in two steps (see output.c): sl_output_prepare renders
+ * the content and does all that can fail (space, permissions, a read-only
+ * file); sl_output_commit puts it in place, sl_output_abort drops it. Both
+ * free the pending file. `write` returns 0 on success. */
+typedef struct sl_pending sl_pending;
+
+int sl_output_prepare(const char *path, int (*write)(FILE *, void *), void *ctx,
+                      sl_pending **out, sl_err *err);
+int sl_output_commit(sl_pending *p, sl_err *err);
+void sl_output_abort(sl_pending *p);
+
+/* Both steps: the file is replaced whole or left as it was. A replaced
+ * file keeps its mode, owner, group and hard links. */
 int sl_output_atomic(const char *path, int (*write)(FILE *, void *), void *ctx, sl_err *err);
 
 /* A file --fix wrote, and how many edits it took. */
@@ -49,9 +60,13 @@ typedef struct {
     size_t nedits;
 } sl_fixed_file;
 
-/* Applies the preferred verified fix of each finding to the files it edits;
- * each file written is pushed onto `written` (sl_fixed_file *). Returns 0,
- * or -1 with err at the first file that cannot be fixed. */
-int sl_fix_write(sl_arena *a, const sl_findings *f, sl_vec *written, sl_err *err);
+/* Applies the preferred verified fix of each finding to the files it edits,
+ * all of them or none: every file is prepared before the first is
+ * replaced. A file outside `tree` (a real path; NULL: no limit) or
+ * read-only is not edited. Inserted lines take the file's line ending
+ * (CRLF or LF). Each file written is pushed onto `written`
+ * (sl_fixed_file *). Returns 0, or -1 with err (nothing written). */
+int sl_fix_write(sl_arena *a, const sl_findings *f, const char *tree, sl_vec *written,
+                 sl_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* `shardlint check`: targets -> scenarios -> findings -> one output. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli_opts.h"
@@ -115,7 +116,7 @@ static int fix_files(sl_arena *a, const sl_cli_opts *o, const sl_findings *f, FI
 {
     sl_vec written = {0};
     sl_err e;
-    int rc = sl_fix_write(a, f, &written, &e);
+    int rc = sl_fix_write(a, f, o->allow_outside_root ? NULL : o->tree, &written, &e);
     for (size_t i = 0; i < written.n && !o->quiet; i++) {
         const sl_fixed_file *w = written.items[i];
         fprintf(err, "shardlint: fixed %s (%zu edit%s)\n", sl_escape(a, w->path, 0), w->nedits,
@@ -150,6 +151,62 @@ static int check_usage(sl_arena *a, sl_cli_opts *o, FILE *err)
     return 0;
 }
 
+static bool same_file(const struct stat *x, const char *path)
+{
+    struct stat y;
+    return stat(path, &y) == 0 && x->st_dev == y.st_dev && x->st_ino == y.st_ino;
+}
+
+/* Whether --output names a file the run read: a config, model file or
+ * launch script of the report, a --specs file, or model code in a folder
+ * the run scanned. The report never replaces one. */
+static bool output_is_input(sl_session *s, const sl_cli_opts *o, const sl_report *r)
+{
+    struct stat out;
+    if (!o->output || stat(o->output, &out) != 0 || !S_ISREG(out.st_mode))
+        return false;
+    bool found = false;
+    for (size_t i = 0; i < r->files.n && !found; i++)
+        found = same_file(&out, r->files.items[i]);
+    for (size_t i = 0; i < o->specs_files.n && !found; i++)
+        found = same_file(&out, o->specs_files.items[i]);
+    if (found || !sl_path_has_suffix(o->output, ".py"))
+        return found;
+    sl_arena *a = sl_arena_new();
+    for (size_t i = 0; i < o->sources.n && !found; i++)
+        found = sl_path_inside(a, o->output, sl_path_real(a, o->sources.items[i]));
+    for (size_t i = 0; i < o->paths.n && !found; i++) {
+        const sl_tree *t = sl_session_tree(s, o->paths.items[i]);
+        found = t && sl_path_inside(a, o->output, sl_path_real(a, t->package));
+    }
+    sl_arena_free(a);
+    return found;
+}
+
+/* A run that ends without its report removes the one an earlier run left,
+ * so that CI never uploads an old report as this run's. */
+static void remove_stale_output(sl_arena *a, const sl_cli_opts *o, FILE *err)
+{
+    struct stat st;
+    if (lstat(o->output, &st) == 0 && S_ISREG(st.st_mode) && unlink(o->output) == 0)
+        fprintf(err, "shardlint: removed %s: this run wrote no report\n",
+                sl_escape(a, o->output, 0));
+}
+
+/* --fix and the report, once the check ran; *reported is set when the
+ * report was written. */
+static int finish(sl_arena *a, const sl_cli_opts *o, sl_report *r, FILE *out, FILE *err,
+                  bool *reported)
+{
+    sl_findings *all = &r->findings;
+    sl_findings_sort(all);
+    int rc = o->fix ? fix_files(a, o, all, err) : 0;
+    if (rc == 0)
+        rc = write_output(a, o, r, out, err);
+    *reported = rc == 0;
+    return rc == 0 ? (r->nerrors ? 2 : exit_status(o, all)) : rc;
+}
+
 int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
 {
     int rc = check_usage(a, o, err);
@@ -162,22 +219,23 @@ int sl_cli_check(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
     sl_cli_problems(err, &r, o->quiet);
     if (o->verbose)
         verbose(a, err, &r);
-    sl_findings *all = &r.findings;
     /* Nothing could be linted: the problems above are the report. The
      * machine formats still write theirs, which says so to the CI reading
      * it (code scanning rejects an empty file). */
     bool none = rc != 0 || (r.nfailed && r.nfailed == r.ntargets);
-    if (none && strcmp(o->format, "text") == 0) {
-        sl_report_free(&r);
-        sl_session_free(s);
-        return 2;
+    bool reported = false, is_input = output_is_input(s, o, &r);
+    if (is_input) {
+        sl_err e;
+        sl_err_set(&e, (sl_loc){.file = o->output}, "--output names a file this run reads; "
+                   "the report is not written over it");
+        rc = sl_cli_input_error(err, &e);
+    } else if (none && strcmp(o->format, "text") == 0) {
+        rc = 2;
+    } else {
+        rc = finish(a, o, &r, out, err, &reported);
     }
-    sl_findings_sort(all);
-    rc = o->fix ? fix_files(a, o, all, err) : 0;
-    if (rc == 0)
-        rc = write_output(a, o, &r, out, err);
-    if (rc == 0)
-        rc = r.nerrors ? 2 : exit_status(o, all);
+    if (rc == 2 && o->output && !reported && !is_input)
+        remove_stale_output(a, o, err);
     sl_report_free(&r);
     sl_session_free(s);
     return rc;
