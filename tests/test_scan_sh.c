@@ -293,3 +293,44 @@ Test(scan_sh, broken_input)
     for (size_t i = 0; i < sizeof broken / sizeof *broken; i++)
         scan(broken[i]);
 }
+
+/* V1=$V0$V0 forty times: a 600-byte script that would expand to a
+ * terabyte. The scan stops at the first word over the limit, with an error
+ * at its line. */
+Test(scan_sh, doubling_variables_stop_at_the_size_limit)
+{
+    char script[4096] = "V0=x\n";
+    for (int i = 1; i <= 40; i++)
+        snprintf(script + strlen(script), sizeof script - strlen(script), "V%d=$V%d$V%d\n", i,
+                 i - 1, i - 1);
+    strcat(script, "python3 -m MaxText.train base.yml run_name=$V40\n");
+    sl_vec launches = {0};
+    sl_err e;
+    cr_assert_eq(sl_scan_sh_buf(arena, script, strlen(script), "bomb.sh", NULL, &launches, &e),
+                 -1);
+    /* V16's value is 65536 bytes, with "V16=" one word of 65540: the first
+     * over the limit. */
+    cr_expect_eq(e.loc.line, 17, "line %d: %s", e.loc.line, e.msg);
+    cr_expect(strstr(e.msg, "expands to more than 65536 bytes"), "%s", e.msg);
+    cr_expect_eq(launches.n, 0);
+}
+
+/* Many words under the per-word limit stop at the total one. */
+Test(scan_sh, expansions_of_a_script_are_bounded_in_total)
+{
+    size_t n = 2100;
+    char *script = malloc(n * 8 + 512);
+    strcpy(script, "V0=x\n");
+    for (int i = 1; i <= 15; i++)
+        sprintf(script + strlen(script), "V%d=$V%d$V%d\n", i, i - 1, i - 1);
+    for (size_t i = 0; i < n; i++)
+        strcat(script, "W=$V15\n");
+    sl_vec launches = {0};
+    sl_err e;
+    cr_assert_eq(sl_scan_sh_buf(arena, script, strlen(script), "many.sh", NULL, &launches, &e),
+                 -1);
+    /* V1..V15 expand 65534 bytes; each W=$V15 32768 more: the 2047th W is
+     * the first past 64 MiB. */
+    cr_expect_eq(e.loc.line, 16 + 2047, "line %d: %s", e.loc.line, e.msg);
+    free(script);
+}

@@ -28,6 +28,11 @@
 #define SL_SCAN_MAX_BRANCHES 16
 /* Nested ${...} in a shell word deeper than this is not a real script. */
 #define SL_SH_MAX_EXPANSION_DEPTH 32
+/* Bytes one shell word may expand to, and all variable expansions of a
+ * script together: `V1=$V0$V0` forty times would otherwise ask for a
+ * terabyte from a 600-byte script. */
+#define SL_SH_MAX_WORD (64u << 10)
+#define SL_SH_MAX_EXPANDED (64u << 20)
 
 /* Parsed files and merged chains a session keeps between targets; past
  * this, the least recently used are dropped (and parsed again if needed),

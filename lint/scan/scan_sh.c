@@ -124,12 +124,8 @@ static bool is_name_char(char c)
 
 static const sh_var *lookup(const sh_scan *sc, const char *name)
 {
-    for (size_t i = sc->vars->n; i-- > 0;) {
-        const sh_var *v = sc->vars->items[i];
-        if (strcmp(v->name, name) == 0)
-            return v;
-    }
-    return NULL;
+    size_t at;
+    return sl_strmap_get(&sc->shared->at, name, &at) ? sc->shared->list.items[at] : NULL;
 }
 
 static void set_var(sh_scan *sc, const char *name, const sbuf *value,
@@ -146,7 +142,8 @@ static void set_var(sh_scan *sc, const char *name, const sbuf *value,
         v->at = at;
         v->len = value->n;
     }
-    sl_vec_push(sc->a, sc->vars, v);
+    sl_strmap_put(sc->a, &sc->shared->at, name, sc->shared->list.n);
+    sl_vec_push(sc->a, &sc->shared->list, v);
 }
 
 /* A variable the script sets when it runs (a `for` or `read`): set, to
@@ -222,9 +219,25 @@ static void skip_braces(sh_scan *sc)
     }
 }
 
-static void merge(sh_scan *sc, sh_word *into, sh_word *from)
+/* What an expansion produces, within the SL_SH_MAX_* limits; past them
+ * nothing more is added and the scan stops (sl_scan_sh_buf says where). */
+static void put_expansion(sh_scan *sc, sh_word *w, const char *s, size_t n, const sh_pos *at,
+                          sh_pos one)
 {
-    sb_put(&into->text, from->text.s, from->text.n, from->text.at, (sh_pos){0});
+    sh_shared *sh = sc->shared;
+    if (sl_loc_is_set(sh->too_big))
+        return;
+    if (w->text.n + n > SL_SH_MAX_WORD || sh->expanded + n > SL_SH_MAX_EXPANDED) {
+        sh->too_big = loc_of(sc, one);
+        return;
+    }
+    sh->expanded += n;
+    sb_put(&w->text, s, n, at, one);
+}
+
+static void merge(sh_scan *sc, sh_word *into, sh_word *from, sh_pos start)
+{
+    put_expansion(sc, into, from->text.s, from->text.n, from->text.at, start);
     for (size_t i = 0; i < from->unknown.n; i++)
         sl_vec_push(sc->a, &into->unknown, from->unknown.items[i]);
     into->unresolved |= from->unresolved;
@@ -239,7 +252,7 @@ static void unknown_via(sh_scan *sc, sh_word *w, const sh_var *v, sh_pos start)
     sl_sh_unknown *u = record(sc, w, v->cause->kind, v->cause->name, loc_of(sc, start));
     u->via = v->name;
     u->cause_loc = v->cause->loc;
-    sb_put(&w->text, v->value, v->len, v->at, start);
+    put_expansion(sc, w, v->value, v->len, v->at, start);
 }
 
 /* `$NAME` or `${NAME}`: its value, $PWD the working directory. */
@@ -249,9 +262,9 @@ static void use_var(sh_scan *sc, sh_word *w, const char *name, sh_pos start, con
     if (v && v->value && v->cause)
         unknown_via(sc, w, v, start);
     else if (v && v->value)
-        sb_put(&w->text, v->value, v->len, v->at, start);
+        put_expansion(sc, w, v->value, v->len, v->at, start);
     else if (!v && strcmp(name, "PWD") == 0 && sc->cwd)
-        sb_put(&w->text, sc->cwd, strlen(sc->cwd), NULL, start);
+        put_expansion(sc, w, sc->cwd, strlen(sc->cwd), NULL, start);
     else
         unknown(sc, w, SL_SH_UNSET, name, start, from);
 }
@@ -274,11 +287,11 @@ static void expand_default(sh_scan *sc, sh_word *w, const char *name, bool colon
         unknown(sc, w, SL_SH_UNSET, name, start, from);
     } else if (op == '+') {
         if (set && (!colon || *value))
-            merge(sc, w, &alt);
+            merge(sc, w, &alt, start);
     } else if (set && (!colon || *value)) {
-        sb_put(&w->text, value, pwd ? strlen(value) : v->len, pwd ? NULL : v->at, start);
+        put_expansion(sc, w, value, pwd ? strlen(value) : v->len, pwd ? NULL : v->at, start);
     } else {
-        merge(sc, w, &alt);
+        merge(sc, w, &alt, start);
         if (op == '=' && !alt.unresolved)
             set_var(sc, name, &alt.text, NULL);
     }
@@ -751,7 +764,7 @@ static void free_words(sl_vec *words)
 static void scan_commands(sh_scan *sc, sl_vec *tail)
 {
     sl_vec words;
-    while (read_command(sc, &words)) {
+    while (!sl_loc_is_set(sc->shared->too_big) && read_command(sc, &words)) {
         if (at_end(sc) && tail)
             for (size_t k = 0; k < tail->n; k++)
                 sl_vec_push(sc->a, &words, tail->items[k]);
@@ -773,12 +786,16 @@ static void run_text(sh_scan *sc, const sbuf *text, sl_vec *tail)
 int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display_path,
                    const char *cwd, sl_vec *launches, sl_err *err)
 {
-    (void)err;
-    sl_vec vars = {0};
+    sh_shared shared = {0};
     sh_scan sc = {.a = a, .display = display_path, .base = buf, .p = buf, .end = buf + len,
-                  .bol = buf, .line = 1, .vars = &vars, .launches = launches, .cwd = cwd};
+                  .bol = buf, .line = 1, .shared = &shared, .launches = launches, .cwd = cwd};
     scan_commands(&sc, NULL);
-    return 0;
+    if (!sl_loc_is_set(shared.too_big))
+        return 0;
+    sl_err_set(err, shared.too_big, "this word expands to more than %u bytes (%u for the "
+               "whole script): shardlint stops reading the script here", SL_SH_MAX_WORD,
+               SL_SH_MAX_EXPANDED);
+    return -1;
 }
 
 int sl_scan_sh_file(sl_arena *a, const char *path, const char *cwd, sl_vec *launches,

@@ -38,6 +38,17 @@ typedef struct {
     sl_vec unknown;      /* sl_sh_unknown * */
 } sh_word;
 
+/* What a script's scan shares with the scans of text its variables hold:
+ * the variables, and what expansions may still produce (SL_SH_MAX_WORD a
+ * word, SL_SH_MAX_EXPANDED the whole script: `V=$V$V` forty times would
+ * otherwise ask for a terabyte). */
+typedef struct {
+    sl_vec list;         /* sh_var *, latest last */
+    sl_strmap at;        /* name -> index of its latest assignment in list */
+    size_t expanded;     /* bytes expansions produced so far */
+    sl_loc too_big;      /* the first expansion past a limit; unset: none */
+} sh_shared;
+
 typedef struct {
     sl_arena *a;
     const char *display;
@@ -46,7 +57,7 @@ typedef struct {
     const sh_pos *map;   /* where each byte was written, for a variable's text run
                             as a command; NULL for the script itself */
     int depth;           /* variables run inside variables */
-    sl_vec *vars;        /* sh_var *, latest last */
+    sh_shared *shared;
     sl_vec *launches;
     const char *cwd;     /* NULL: not known */
     const char *cd;      /* the `cd` that made it unknown, NULL for none */
