@@ -352,3 +352,35 @@ Test(scan_py, cache_gives_what_a_scan_gives)
     rmdir(src);
     rmdir(dir);
 }
+
+/* Python source is UTF-8 without NUL: a literal that is not cannot be a
+ * tensor spec, and its bytes must not reach a report. */
+Test(scan_py, literals_that_are_not_utf8_are_no_sites)
+{
+    static const char src[] = "a = (\"activation_batch\", \"emb\xff" "ed\")\n"
+                              "b = (\"activation_batch\", \"emb\0ed\")\n"
+                              "c = (\"activation_batch\", \"emb\" \"ed\")\n";
+    sl_vec sites = {0};
+    sl_err err;
+    cr_assert_eq(
+        sl_scan_py_buf(arena, src, sizeof src - 1, "t.py", known, NKNOWN, &sites, NULL, &err), 0);
+    cr_assert_eq(sites.n, 1, "%zu sites", sites.n);
+    cr_expect_str_eq(site_line(sites.items[0]), "3:5 - c - - (activation_batch, embed)");
+}
+
+/* Implicitly joined strings are copied once each: a long run of them is
+ * linear, not quadratic, in its length. */
+Test(scan_py, a_long_run_of_joined_strings)
+{
+    size_t n = 200000;
+    char *src = malloc(n * 4 + 64);
+    strcpy(src, "x = (\"activation_batch\", ");
+    char *p = src + strlen(src);
+    for (size_t i = 0; i < n; i++, p += 4)
+        memcpy(p, "\"a\" ", 4);
+    strcpy(p, ")\n");
+    sl_vec sites = scan(src);
+    cr_assert_eq(sites.n, 1);
+    cr_expect_eq(strlen(((sl_py_site *)sites.items[0])->logical[1]), n);
+    free(src);
+}

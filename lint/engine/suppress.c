@@ -27,10 +27,13 @@ typedef struct {
 
 typedef struct {
     const char *path;
-    directive *d;
+    directive *d;              /* in line order */
     size_t n;
     int nlines;
     int *first, *last;         /* [line]: the first and last line of its statement */
+    /* For each rule asked about, its first file-wide comment (or NULL): a
+     * finding costs a look at its own lines, not at every comment. */
+    sl_vec wide_rules, wide_first;
 } file_comments;
 
 struct suppressions {
@@ -180,36 +183,60 @@ static file_comments *comments_of(suppressions *sp, const char *path)
 
 static bool covers(const file_comments *fc, const directive *d, int line)
 {
-    if (d->scope == SCOPE_FILE)
-        return true;
-    if (line < 1 || line > fc->nlines)
-        return false;
     int first = fc->first[line], last = fc->last[line];
     if (d->scope == SCOPE_NEXT)
         return d->line == first - 1;
     return d->line >= first - 1 && d->line <= last;
 }
 
-/* The first comment of the file that disables the rule at this line:
- * statement and next-line comments before file-wide ones, so that a
- * file-wide comment made redundant by a closer one is reported unused. */
-static directive *disabling(const file_comments *fc, const sl_rule_def *r, int line)
+/* The index of the first comment at or below `line`. */
+static size_t first_at(const file_comments *fc, int line)
 {
-    directive *file_wide = NULL;
-    for (size_t i = 0; i < fc->n; i++) {
-        directive *d = &fc->d[i];
-        if (d->rule != r || !covers(fc, d, line))
-            continue;
-        if (d->scope != SCOPE_FILE)
-            return d;
-        file_wide = file_wide ? file_wide : d;
+    size_t lo = 0, hi = fc->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (fc->d[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return file_wide;
+    return lo;
+}
+
+static directive *file_wide(sl_arena *a, file_comments *fc, const sl_rule_def *r)
+{
+    for (size_t i = 0; i < fc->wide_rules.n; i++)
+        if (fc->wide_rules.items[i] == r)
+            return fc->wide_first.items[i];
+    directive *found = NULL;
+    for (size_t i = 0; i < fc->n && !found; i++)
+        if (fc->d[i].rule == r && fc->d[i].scope == SCOPE_FILE)
+            found = &fc->d[i];
+    sl_vec_push(a, &fc->wide_rules, (void *)r);
+    sl_vec_push(a, &fc->wide_first, found);
+    return found;
+}
+
+/* The first comment of the file that disables the rule at this line:
+ * statement and next-line comments (on the lines of the statement and the
+ * one above it) before file-wide ones, so that a file-wide comment made
+ * redundant by a closer one is reported unused. */
+static directive *disabling(sl_arena *a, file_comments *fc, const sl_rule_def *r, int line)
+{
+    if (line >= 1 && line <= fc->nlines) {
+        for (size_t i = first_at(fc, fc->first[line] - 1);
+             i < fc->n && fc->d[i].line <= fc->last[line]; i++) {
+            directive *d = &fc->d[i];
+            if (d->rule == r && d->scope != SCOPE_FILE && covers(fc, d, line))
+                return d;
+        }
+    }
+    return file_wide(a, fc, r);
 }
 
 static directive *disabling_at(suppressions *sp, const sl_rule_def *r, sl_loc loc)
 {
-    return loc.file ? disabling(comments_of(sp, loc.file), r, loc.line) : NULL;
+    return loc.file ? disabling(sp->a, comments_of(sp, loc.file), r, loc.line) : NULL;
 }
 
 bool suppress_finding(suppressions *sp, const sl_finding *f)

@@ -78,8 +78,13 @@ typedef struct {
 } py_facts;
 
 /* The guards of a site: those around it (own), and for a variable the ones
- * every use of it (uses: py_glist *) shares. */
-void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const sl_vec *uses);
+ * its first use after the assignment (first, NULL for none) shares with
+ * every later use (later: what they all share; NULL when there is none). */
+void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const py_glist *first,
+                    const py_glist *later);
+
+/* The guards of x that y has too, in `a`. */
+py_glist *py_glist_common(sl_arena *a, const py_glist *x, const py_glist *y);
 
 
 #endif

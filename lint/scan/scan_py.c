@@ -64,8 +64,40 @@ typedef struct {
     bool comma;
 } literal;
 
+/* Adjacent plain strings after the first (Python joins them): their bodies
+ * appended to the element's text, each copied once. False when a string
+ * that is not plain follows. */
+static bool join_strings(sl_arena *a, lexer *lx, literal *lit, size_t i, tok *next)
+{
+    if (next->kind != T_STRING || !next->plain)
+        return next->kind != T_STRING;
+    size_t n = lit->n[i], cap = 2 * n + 64;
+    char *joined = malloc(cap);
+    if (!joined)
+        return false;
+    memcpy(joined, lit->s[i], n);
+    for (; next->kind == T_STRING && next->plain; lex_next(lx, next)) {
+        if (n + next->bn + 1 > cap) {
+            cap = (n + next->bn + 1) * 2;
+            char *grown = realloc(joined, cap);
+            if (!grown) {
+                free(joined);
+                return false;
+            }
+            joined = grown;
+        }
+        memcpy(joined + n, TOK_BODY(next), next->bn);
+        n += next->bn;
+    }
+    lit->s[i] = sl_strndup(a, joined, n);
+    lit->n[i] = n;
+    free(joined);
+    return next->kind != T_STRING;
+}
+
 /* One element: adjacent plain strings (implicitly joined) or None. The token
- * after it is left in *next. */
+ * after it is left in *next. Text that is not UTF-8, or holds a NUL, cannot
+ * be in a Python source file: such a literal is no site. */
 static bool literal_elem(sl_arena *a, lexer *lx, tok *t, literal *lit, tok *next)
 {
     size_t i = lit->ndims;
@@ -81,14 +113,8 @@ static bool literal_elem(sl_arena *a, lexer *lx, tok *t, literal *lit, tok *next
         lit->s[i] = TOK_BODY(t);
         lit->n[i] = t->bn;
         lex_next(lx, next);
-        while (next->kind == T_STRING && next->plain) {
-            char *joined = sl_sprintf(a, "%.*s%.*s", (int)lit->n[i], lit->s[i],
-                                      (int)next->bn, TOK_BODY(next));
-            lit->s[i] = joined;
-            lit->n[i] = strlen(joined);
-            lex_next(lx, next);
-        }
-        if (next->kind == T_STRING)
+        if (!join_strings(a, lx, lit, i, next) || memchr(lit->s[i], '\0', lit->n[i]) ||
+            !sl_utf8_valid(lit->s[i], lit->n[i]))
             return false;
     } else {
         return false;
@@ -157,19 +183,24 @@ typedef struct {
 
 /* The guards of one site while its file is walked: those around it, and
  * for a variable, those around each use. */
+/* One variable of one def (or of the module) that sites are assigned to:
+ * its uses as call arguments, kept once for all its assignments so that a
+ * name assigned and used thousands of times costs as much as it is long. */
+typedef struct {
+    sl_vec uses;          /* py_glist *: each use's guards, in file order */
+    sl_vec pending;       /* sl_py_site *: assigned and not yet passed to a call */
+    py_glist **later;     /* once the file is walked: [k] what uses k.. all share */
+} var_uses;
+
+/* The guards of one site while its file is walked: those around it, and
+ * for a variable, those around each use after the assignment (var->uses
+ * from `from` on). */
 typedef struct {
     sl_py_site *site;
     py_glist *own;
-    sl_vec uses;          /* py_glist * */
+    var_uses *var;        /* NULL: not assigned to a variable */
+    size_t from;
 } site_state;
-
-/* A variable assigned a site, for finding where it is passed later. */
-typedef struct {
-    const char *name;
-    int fid;
-    sl_py_site *site;
-    site_state *st;
-} tracked;
 
 /* The body of an `if`/`elif`/`else`: the guards in force in it, and the
  * conditions of its chain so far, which a following `elif`/`else` negates. */
@@ -216,7 +247,8 @@ typedef struct {
     int nframes;          /* may exceed SL_SCAN_MAX_FRAMES; deeper frames are not kept */
     int nscopes;
     int next_fid;
-    sl_vec vars;          /* tracked * */
+    sl_strmap var_at;     /* "def-id:name" -> index into vars */
+    sl_vec vars;          /* var_uses * */
     tok prev[3];          /* prev[0] is the last token */
     tok chain;            /* first token of the dotted name ending at prev[0] */
     tok before_chain[3];  /* the three tokens before it */
@@ -532,14 +564,34 @@ static sl_py_site *add_site(py_scan *ps, const tok *at, const literal *lit)
     return s;
 }
 
+/* The variable `name` (n bytes) of the current def, NULL when no site was
+ * assigned to it; `make` creates it. */
+static var_uses *var_of(py_scan *ps, const char *name, size_t n, bool make)
+{
+    int fid;
+    current_def(ps, &fid);
+    char buf[128];
+    int len = snprintf(buf, sizeof buf, "%d:%.*s", fid, (int)n, name);
+    const char *key = (size_t)len < sizeof buf ? buf : sl_sprintf(ps->a, "%d:%.*s", fid,
+                                                                   (int)n, name);
+    size_t at;
+    if (sl_strmap_get(&ps->var_at, key, &at))
+        return ps->vars.items[at];
+    if (!make)
+        return NULL;
+    var_uses *v = sl_alloc(ps->a, sizeof *v);
+    sl_strmap_put(ps->a, &ps->var_at, sl_strdup(ps->a, key), ps->vars.n);
+    sl_vec_push(ps->a, &ps->vars, v);
+    return v;
+}
+
 static void track(py_scan *ps, sl_py_site *s)
 {
-    tracked *v = sl_alloc(ps->a, sizeof *v);
-    v->name = s->variable;
-    current_def(ps, &v->fid);
-    v->site = s;
-    v->st = ps->states.items[ps->states.n - 1];
-    sl_vec_push(ps->a, &ps->vars, v);
+    var_uses *v = var_of(ps, s->variable, strlen(s->variable), true);
+    site_state *st = ps->states.items[ps->states.n - 1];
+    st->var = v;
+    st->from = v->uses.n;
+    sl_vec_push(ps->a, &v->pending, s);
 }
 
 static const char *assigned_name(py_scan *ps)
@@ -673,29 +725,25 @@ static void name_use(py_scan *ps, const tok *t)
     bool keyword = is_op(&b[0], '=') && b[1].kind == T_NAME && opens_list(&b[2]);
     if (!positional && !keyword)
         return;
-    int fid;
-    current_def(ps, &fid);
     size_t n = (size_t)(ps->prev[0].s + ps->prev[0].n - ps->chain.s);
-    py_glist *use = NULL;
-    /* Every assignment not yet passed anywhere gets this use: assignments
-     * in if/else branches all reach the one call after them. Each use's
-     * guards count, so a later unguarded use lifts a guard. */
-    for (size_t i = ps->vars.n; i-- > 0;) {
-        tracked *v = ps->vars.items[i];
-        if (v->fid != fid || strlen(v->name) != n || memcmp(v->name, ps->chain.s, n) != 0)
-            continue;
-        use = use ? use : new_item(ps);
-        sl_vec_push(ps->a, &v->st->uses, use);
-        if (v->site->use.line != 0)
-            continue;
-        v->site->index_array = positional && first_arg_is_index(f, ps->chain.s);
-        v->site->use = (sl_loc){.file = ps->display, .line = ps->chain.line,
-                                .col = ps->chain.col};
+    var_uses *v = var_of(ps, ps->chain.s, n, false);
+    if (!v)
+        return;
+    /* Every assignment so far counts this use's guards (a later unguarded
+     * use lifts a guard); each not yet passed anywhere gets this use as its
+     * own: assignments in if/else branches all reach the one call after
+     * them. */
+    sl_vec_push(ps->a, &v->uses, new_item(ps));
+    for (size_t i = v->pending.n; i-- > 0;) {
+        sl_py_site *site = v->pending.items[i];
+        site->index_array = positional && first_arg_is_index(f, ps->chain.s);
+        site->use = (sl_loc){.file = ps->display, .line = ps->chain.line, .col = ps->chain.col};
         if (f->callee)
-            v->site->carrier = sl_strndup(ps->a, f->callee, f->calleen);
-        if (keyword && !v->site->keyword)
-            v->site->keyword = sl_strndup(ps->a, b[1].s, b[1].n);
+            site->carrier = sl_strndup(ps->a, f->callee, f->calleen);
+        if (keyword && !site->keyword)
+            site->keyword = sl_strndup(ps->a, b[1].s, b[1].n);
     }
+    v->pending.n = 0;
 }
 
 static void line_start(py_scan *ps, const tok *t)
@@ -778,13 +826,28 @@ static void on_op(py_scan *ps, const tok *t)
     push_tok(ps, t);
 }
 
+/* later[k]: the guards uses k.. all share, built from the last use back. */
+static void var_later(py_scan *ps, var_uses *v)
+{
+    size_t n = v->uses.n;
+    v->later = sl_alloc(ps->a, (n + 1) * sizeof *v->later);
+    for (size_t k = n; k-- > 0;)
+        v->later[k] = k + 1 == n ? v->uses.items[k]
+                                 : py_glist_common(ps->a, v->uses.items[k], v->later[k + 1]);
+}
+
 /* Once the file is walked: each site's guards, and its constants. */
 static void py_finish(py_scan *ps)
 {
     end_statement(ps);
+    for (size_t i = 0; i < ps->vars.n; i++)
+        var_later(ps, ps->vars.items[i]);
     for (size_t i = 0; i < ps->states.n; i++) {
         site_state *st = ps->states.items[i];
-        py_site_guards(&ps->facts, st->site, st->own, &st->uses);
+        const var_uses *v = st->var;
+        size_t k = st->from;
+        py_site_guards(&ps->facts, st->site, st->own, v && k < v->uses.n ? v->uses.items[k] : NULL,
+                       v && k + 1 < v->uses.n ? v->later[k + 1] : NULL);
     }
 }
 

@@ -826,23 +826,26 @@ static void add_ref(py_facts *f, sl_vec *out, const py_guard_ref *r)
     }
 }
 
-/* Guards every use shares (a use without a guard lifts it). */
-static bool shared_by_uses(const sl_vec *uses, const py_guard_ref *r)
+py_glist *py_glist_common(sl_arena *a, const py_glist *x, const py_glist *y)
 {
-    for (size_t i = 1; i < uses->n; i++)
-        if (!list_has(uses->items[i], r))
-            return false;
-    return true;
+    py_glist *g = sl_alloc(a, sizeof *g);
+    g->refs = sl_alloc(a, (x->n + 1) * sizeof *g->refs);
+    for (size_t i = 0; i < x->n; i++)
+        if (list_has(y, &x->refs[i]))
+            g->refs[g->n++] = x->refs[i];
+    return g;
 }
 
-void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const sl_vec *uses)
+/* A guard of the first use counts when every later use shares it (a use
+ * without it lifts it). */
+void py_site_guards(py_facts *f, sl_py_site *s, const py_glist *own, const py_glist *first,
+                    const py_glist *later)
 {
     sl_vec out = {0};
     for (size_t i = 0; i < own->n; i++)
         add_ref(f, &out, &own->refs[i]);
-    const py_glist *first = uses->n ? uses->items[0] : NULL;
     for (size_t i = 0; first && i < first->n; i++)
-        if (!list_has(own, &first->refs[i]) && shared_by_uses(uses, &first->refs[i]))
+        if (!list_has(own, &first->refs[i]) && (!later || list_has(later, &first->refs[i])))
             add_ref(f, &out, &first->refs[i]);
     if (!out.n)
         return;
