@@ -249,3 +249,24 @@ Test(hostile, file_names_are_escaped_in_the_report)
     cr_expect(r.status == 2 && !strchr(r.err, '\033'), "%s", r.err);
     cli_run_free(&r);
 }
+
+/* A fix that would make thousands of scanned sites findings: the fix note
+ * stays short (it was one growing string per fix: 20,000 such sites took
+ * over 23 GB), whether the new findings are grouped or listed, five by name
+ * and a count. */
+Test(hostile, a_fix_that_brings_many_findings_is_described_briefly)
+{
+    cr_assert_eq(mkdir(path("src"), 0755), 0);
+    cr_assert_eq(mkdir(path("src/layers"), 0755), 0);
+    FILE *f = fopen(path("src/layers/m.py"), "w");
+    cr_assert_not_null(f);
+    fputs("def f():\n", f);
+    for (int i = 0; i < 2000; i++)
+        fprintf(f, "    c(x, (\"activation_batch_moe\", \"activation_norm_length\", \"s%d\"))\n", i);
+    fclose(f);
+    cli_run r = check(path("configs/gpu/mixtral-8x7b-ep.yml"), "--source", path("src"), NULL);
+    cr_expect_eq(r.status, 1, "%s", r.err);
+    cr_expect(strstr(r.out, "but it brings "), "%s", r.out);
+    cr_expect_lt(strlen(r.out), 64 * 1024, "the report lists every new finding");
+    cli_run_free(&r);
+}

@@ -2,6 +2,7 @@
  * the fixes the rules offered are verified by linting again. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine_internal.h"
@@ -262,7 +263,14 @@ typedef struct {
     sl_lint_result result;
     sl_strmap keys;           /* the result's finding keys */
     const char *error;
+    const char *added;        /* what the fix brings, in words, once described */
+    size_t nadded;
 } relint;
+
+/* New findings a fix note lists by name; the rest are counted. Every fix
+ * sharing a change shares the one description, so a change that brings
+ * thousands of findings costs one pass, not one per fix. */
+#define VERIFY_LIST_MAX 5
 
 static const char *change_signature(sl_arena *a, const sl_fix_change *ch)
 {
@@ -369,24 +377,32 @@ static relint *relint_for(verifier *v, const sl_fix_change *change)
     return x;
 }
 
-/* "SL002 message; ..." for every finding at warning or above that the
- * patched run has and the original does not. */
-static size_t new_findings(verifier *v, const relint *x, const char **text)
+/* "SL002 message; ..." for the findings at warning or above that the
+ * patched run has and the original does not (the first VERIFY_LIST_MAX,
+ * then how many more); their count in x->nadded. */
+static void describe_added(verifier *v, relint *x)
 {
-    size_t n = 0, at;
-    *text = "";
+    char *text = NULL;
+    size_t len = 0, at;
+    FILE *f = open_memstream(&text, &len);
     const sl_findings *after = &x->result.findings;
-    for (size_t i = 0; i < after->n; i++) {
-        const sl_finding *f = after->items[i];
-        if (f->level < SL_LEVEL_WARNING || !f->key || sl_strmap_get(&v->found_keys, f->key, &at))
+    for (size_t i = 0; f && i < after->n; i++) {
+        const sl_finding *g = after->items[i];
+        if (g->level < SL_LEVEL_WARNING || !g->key || sl_strmap_get(&v->found_keys, g->key, &at))
             continue;
-        *text = sl_sprintf(v->a, "%s%s%s %s", *text, n ? "; " : "", f->rule->id, f->message);
-        n++;
+        if (x->nadded < VERIFY_LIST_MAX)
+            fprintf(f, "%s%s %s", x->nadded ? "; " : "", g->rule->id, g->message);
+        x->nadded++;
     }
-    return n;
+    if (f && x->nadded > VERIFY_LIST_MAX)
+        fprintf(f, "; and %zu more", x->nadded - VERIFY_LIST_MAX);
+    if (f)
+        fclose(f);
+    x->added = sl_strdup(v->a, text ? text : "");
+    free(text);
 }
 
-static void fill_fix(verifier *v, sl_fix *fix, const char *key, const relint *x)
+static void fill_fix(verifier *v, sl_fix *fix, const char *key, relint *x)
 {
     sl_arena *a = v->a;
     size_t at;
@@ -398,12 +414,13 @@ static void fill_fix(verifier *v, sl_fix *fix, const char *key, const relint *x)
     }
     fix->verified = true;
     fix->removes = !key || !sl_strmap_get(&x->keys, key, &at);
-    const char *added;
-    size_t n = new_findings(v, x, &added);
+    if (!x->added)
+        describe_added(v, x);
+    size_t n = x->nadded;
     const char *outcome = fix->removes ? "re-linted with the fix applied: this finding is gone"
                                        : "re-linted with the fix applied: this finding remains";
     fix->verify_note = n ? sl_sprintf(a, "%s, but it brings %zu new finding%s: %s", outcome, n,
-                                      n == 1 ? "" : "s", added)
+                                      n == 1 ? "" : "s", x->added)
                          : sl_sprintf(a, "%s and nothing new appears", outcome);
 }
 
