@@ -327,3 +327,15 @@ Test(yaml, render_quotes_only_when_needed)
     sl_node *flowy = sl_node_new_scalar(A, "a,b", true, none);
     cr_assert_str_eq(sl_node_render(A, flowy), "'a,b'");
 }
+
+/* An empty file's map has no arrays: merging it was a memcpy from NULL
+ * (undefined behaviour the sanitizer build reports; found by fuzz_yaml). */
+Test(yaml, merge_onto_an_empty_map)
+{
+    sl_node *empty = NULL, *child = NULL;
+    cr_assert_eq(sl_yaml_load_text(A, "", 0, "empty.yml", &empty, &E), 0);
+    cr_assert_eq(sl_yaml_load_text(A, "a: 1\n", 5, "child.yml", &child, &E), 0);
+    sl_node *m = sl_node_merge(A, empty, child);
+    cr_assert_eq(m->n, 1);
+    cr_expect_str_eq(sl_map_get(m, "a")->str, "1");
+}

@@ -208,8 +208,10 @@ bool sl_node_equal(const sl_node *a, const sl_node *b)
 static sl_node *map_merge(sl_arena *a, const sl_node *base, const sl_node *over)
 {
     sl_node *m = map_sized(a, over, base->n + over->n);
-    memcpy(m->keys, base->keys, base->n * sizeof *m->keys);
-    memcpy(m->items, base->items, base->n * sizeof *m->items);
+    if (base->n) { /* an empty map may have no arrays at all */
+        memcpy(m->keys, base->keys, base->n * sizeof *m->keys);
+        memcpy(m->items, base->items, base->n * sizeof *m->items);
+    }
     m->n = base->n;
     /* Positions of base's keys are the same in the merged map, so its index
      * carries over; a big base merged with a few overrides is then a copy,
