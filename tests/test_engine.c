@@ -194,11 +194,13 @@ Test(engine, yaml_suppressions_are_judged_when_the_whole_repository_is_walked)
     cr_assert_eq(sl_session_check(s, &o, &r), 0);
     cr_expect_eq(count_rule(&r.findings, "SL003"), 0, "the comment above disables SL003");
     cr_expect_eq(count_rule(&r.findings, "SL902"), 1, "the SL004 comment disables nothing");
+    sl_report_free(&r);
     o.paths = named;
     cr_assert_eq(sl_session_check(s, &o, &r), 0);
     cr_expect_eq(count_rule(&r.findings, "SL003"), 0);
     cr_expect_eq(count_rule(&r.findings, "SL902"), 0,
                  "linted alone, a config's comment may serve other launches");
+    sl_report_free(&r);
     sl_session_free(s);
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -192,8 +192,10 @@ Test(sarif, fingerprints_survive_inserted_lines)
     cJSON *before = scan("repo", "check " LAUNCH " --format sarif", 1);
     char *was = results(before);
     cr_assert_eq(count(was, "\n"), 3, "%s", was);
-    cr_assert_not_null(strstr(cJSON_PrintUnformatted(before), "layers/experts.py:4 "),
+    char *text = cJSON_PrintUnformatted(before);
+    cr_assert_not_null(strstr(text, "layers/experts.py:4 "),
                        "the scanned site is named by its line");
+    free(text);
     insert_lines(in_top("repo/" LAUNCH), 2, 3);
     insert_lines(in_top("repo/src/maxtext/configs/base.yml"), 1, 4);
     insert_lines(in_top("repo/src/maxtext/configs/models/mixtral-8x7b.yml"), 1, 5);
@@ -202,7 +204,9 @@ Test(sarif, fingerprints_survive_inserted_lines)
     cJSON *after = scan("repo", "check " LAUNCH " --format sarif", 1);
     char *now = results(after);
     cr_assert_eq(count(now, LAUNCH ":15 "), 3, "the alerts did not move:\n%s", now);
-    cr_assert_not_null(strstr(cJSON_PrintUnformatted(after), "layers/experts.py:11 "));
+    text = cJSON_PrintUnformatted(after);
+    cr_assert_not_null(strstr(text, "layers/experts.py:11 "));
+    free(text);
     cJSON *r;
     size_t i = 0;
     cJSON_ArrayForEach(r, json_path(after, "runs.0.results"))
