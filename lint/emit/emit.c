@@ -34,40 +34,14 @@ cJSON *sl_json_loc(sl_loc l)
     return o;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), 0 when there is none. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
-    if (n == 0 || s[0] > 0xf4)
-        return 0;
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (s[0] == 0xe0)
-        lo = 0xa0;
-    else if (s[0] == 0xed)
-        hi = 0x9f;
-    else if (s[0] == 0xf0)
-        lo = 0x90;
-    else if (s[0] == 0xf4)
-        hi = 0x8f;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 /* s with every byte outside a well-formed sequence replaced by U+FFFD, or
  * NULL when s is valid already. */
 static char *utf8_repair(const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp;
     size_t n = strlen(s), bad = 0;
     for (size_t i = 0, k; i < n; i += k ? k : 1)
-        bad += (k = utf8_seq(p + i)) == 0;
+        bad += (k = sl_utf8_char(s + i, n - i, &cp)) == 0;
     if (!bad)
         return NULL;
     /* Each bad byte grows to the three of U+FFFD. */
@@ -75,8 +49,8 @@ static char *utf8_repair(const char *s)
     if (!out)
         abort();
     for (size_t i = 0, k; i < n; i += k ? k : 1) {
-        k = utf8_seq(p + i);
-        memcpy(o, k ? (const char *)p + i : "\xef\xbf\xbd", k ? k : 3);
+        k = sl_utf8_char(s + i, n - i, &cp);
+        memcpy(o, k ? s + i : "\xef\xbf\xbd", k ? k : 3);
         o += k ? k : 3;
     }
     *o = '\0';
