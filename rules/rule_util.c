@@ -130,9 +130,12 @@ static const struct {
 
 long long sl_rule_scaled(const sl_config *c, const char *name)
 {
-    long long scale = (long long)sl_rule_num(c, "global_parameter_scale", 1);
+    double d = sl_rule_num(c, "global_parameter_scale", 1);
+    if (!(d >= 1 && d <= 0x1p62)) /* the cast of a larger value (or NaN) is undefined */
+        return -1;
+    long long scale = (long long)d;
     int log2 = 0;
-    if (scale < 1 || (scale & (scale - 1)))
+    if (scale & (scale - 1))
         return -1;
     while ((1LL << log2) < scale)
         log2++;
@@ -142,8 +145,13 @@ long long sl_rule_scaled(const sl_config *c, const char *name)
         if (strcmp(scaled[i].name, name) != 0)
             continue;
         const sl_node *n = sl_config_get(c, scaled[i].base);
-        long long v;
-        return sl_node_int(n, &v) ? v << shifts[scaled[i].which] : -1;
+        long long v, out;
+        /* A negative or too large base value has no scaled size (a shift
+         * of one is undefined). */
+        if (!sl_node_int(n, &v) || v < 0 ||
+            __builtin_mul_overflow(v, 1LL << shifts[scaled[i].which], &out))
+            return -1;
+        return out;
     }
     return -1;
 }
