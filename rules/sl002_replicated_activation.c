@@ -334,15 +334,18 @@ static void list_tensors(sl_arena *a, sl_finding *f, const group *g)
 {
     const char *unplaced = "";
     size_t placed = 0;
+    /* Built whole: a group can hold thousands of scanned tensors, and
+     * adding them one related location at a time copied the list each time. */
+    sl_related *rel = sl_alloc(a, (g->tensors.n + 1) * sizeof *rel);
     for (size_t i = 0; i < g->tensors.n; i++) {
         const sl_spec *s = ((const sl_resolved *)g->tensors.items[i])->spec;
-        if (s->loc.file || s->loc.word) {
-            sl_finding_related(a, f, s->loc, sl_sprintf(a, "tensor '%s'", s->name));
-            placed++;
-        } else if (g->tensors.n > 1) {
+        if (s->loc.file || s->loc.word)
+            rel[placed++] = (sl_related){s->loc, sl_sprintf(a, "tensor '%s'", s->name)};
+        else if (g->tensors.n > 1)
             unplaced = sl_sprintf(a, "%s%s%s", unplaced, *unplaced ? ", " : "", s->name);
-        }
     }
+    f->related = sl_array_concat(a, f->related, f->nrelated, rel, placed, sizeof *rel);
+    f->nrelated += placed;
     if (*unplaced)
         sl_finding_note(a, f, sl_sprintf(a, "%s: %s.", placed ? "Also" : "Tensors", unplaced));
 }

@@ -339,3 +339,20 @@ Test(yaml, merge_onto_an_empty_map)
     cr_assert_eq(m->n, 1);
     cr_expect_str_eq(sl_map_get(m, "a")->str, "1");
 }
+
+/* A launch can pass tens of thousands of key=value words: the overrides map
+ * grows by doubling (one element at a time it was copied whole each time,
+ * quadratic in memory: 20,000 words took 3 GB). */
+Test(yaml, map_set_grows_in_amortized_steps)
+{
+    sl_node *m = sl_node_new_map(A, (sl_loc){0});
+    size_t n = 200000;
+    for (size_t i = 0; i < n; i++) {
+        const char *k = sl_sprintf(A, "k%zu", i);
+        sl_map_set(A, m, sl_node_new_scalar(A, k, true, (sl_loc){0}),
+                   sl_node_new_scalar(A, k + 1, false, (sl_loc){0}));
+    }
+    cr_assert_eq(m->n, n);
+    cr_expect_str_eq(sl_map_get(m, "k123456")->str, "123456");
+    cr_expect_lt(sl_arena_size(A), (size_t)256 << 20, "%zu bytes", sl_arena_size(A));
+}

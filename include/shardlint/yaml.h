@@ -36,6 +36,8 @@ struct sl_node {
     sl_node **keys;
     sl_strmap *index;     /* SL_NODE_MAP with many keys: key -> position */
     bool flow;            /* written in flow style: [a, b] or {a: b} */
+    size_t cap;           /* SL_NODE_MAP: room in keys and items (0: exactly n), so
+                             that sl_map_set grows a map in amortized steps */
 };
 
 /* Maps with at least this many keys get a hash index: base.yml has about a

@@ -74,8 +74,19 @@ void sl_map_set(sl_arena *a, sl_node *map, sl_node *key, sl_node *value)
         map->items[k] = value;
         return;
     }
-    map->keys = sl_array_append(a, map->keys, map->n, sizeof *map->keys);
-    map->items = sl_array_append(a, map->items, map->n, sizeof *map->items);
+    if (map->n >= map->cap) {
+        /* Doubling: a map of many overrides is built in linear time. */
+        size_t cap = map->n < 4 ? 8 : 2 * map->n;
+        sl_node **keys = sl_alloc(a, cap * sizeof *keys);
+        sl_node **items = sl_alloc(a, cap * sizeof *items);
+        if (map->n) {
+            memcpy(keys, map->keys, map->n * sizeof *keys);
+            memcpy(items, map->items, map->n * sizeof *items);
+        }
+        map->keys = keys;
+        map->items = items;
+        map->cap = cap;
+    }
     map->keys[map->n] = key;
     map->items[map->n++] = value;
     if (map->index)
@@ -92,6 +103,7 @@ static sl_node *map_sized(sl_arena *a, const sl_node *like, size_t cap)
     m->flow = like->flow;
     m->keys = sl_alloc(a, (cap ? cap : 1) * sizeof *m->keys);
     m->items = sl_alloc(a, (cap ? cap : 1) * sizeof *m->items);
+    m->cap = cap ? cap : 1;
     return m;
 }
 
