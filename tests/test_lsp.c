@@ -476,6 +476,38 @@ Test(lsp, garbage_input_does_not_stop_the_server)
     free(out);
 }
 
+/* A document version out of long long's range was cast anyway: undefined
+ * behaviour the sanitizer build reports (found by fuzz_lsp). The server
+ * takes it as version 0 and goes on. */
+Test(lsp, a_version_out_of_range_is_not_cast)
+{
+    char *out = NULL;
+    size_t outlen = 0;
+    FILE *f = open_memstream(&out, &outlen);
+    sl_lsp *l = sl_lsp_new(f);
+    const char *msgs[] = {
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{"
+        "\"textDocument\":{\"uri\":\"file:///nowhere/a.yml\",\"version\":1e40,"
+        "\"text\":\"a: 1\\n\"}}}",
+        "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":{"
+        "\"textDocument\":{\"uri\":\"file:///nowhere/a.yml\",\"version\":-1e300},"
+        "\"contentChanges\":[{\"text\":\"a: 2\\n\"}]}}",
+        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\"}"};
+    for (size_t i = 0; i < sizeof msgs / sizeof *msgs; i++) {
+        char frame[1024];
+        int n = snprintf(frame, sizeof frame, "Content-Length: %zu\r\n\r\n%s", strlen(msgs[i]),
+                         msgs[i]);
+        cr_assert_eq(sl_lsp_feed(l, frame, (size_t)n), 0);
+        sl_lsp_idle(l);
+    }
+    fflush(f);
+    cr_expect(strstr(out, "\"id\":2") != NULL, "no answer after the out-of-range versions");
+    sl_lsp_free(l);
+    fclose(f);
+    free(out);
+}
+
 /* ---- framing ------------------------------------------------------------- */
 
 Test(lsp_frame, reads_one_message_and_waits_for_the_rest)

@@ -110,6 +110,15 @@ static void ignore(sl_lsp *l, const cJSON *params)
 
 /* ---- text sync ----------------------------------------------------------- */
 
+/* A document version from the client: a number out of long long's range
+ * (its cast would be undefined; found by fuzz_lsp) or none reads as dflt. */
+static long long version_of(const cJSON *v, long long dflt)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble > -9.2e18 && v->valuedouble < 9.2e18))
+        return dflt;
+    return (long long)v->valuedouble;
+}
+
 static void did_open(sl_lsp *l, const cJSON *params)
 {
     const cJSON *doc = lsp_get(params, "textDocument");
@@ -117,7 +126,7 @@ static void did_open(sl_lsp *l, const cJSON *params)
     const char *uri = lsp_param_uri(params);
     if (uri && cJSON_IsString(text))
         lsp_doc_open(l, uri, text->valuestring, strlen(text->valuestring),
-                     cJSON_IsNumber(version) ? (long long)version->valuedouble : 0);
+                     version_of(version, 0));
 }
 
 static void did_change(sl_lsp *l, const cJSON *params)
@@ -126,7 +135,7 @@ static void did_change(sl_lsp *l, const cJSON *params)
     const cJSON *version = lsp_get(lsp_get(params, "textDocument"), "version");
     if (d)
         lsp_doc_change(l, d, lsp_get(params, "contentChanges"),
-                       cJSON_IsNumber(version) ? (long long)version->valuedouble : d->version);
+                       version_of(version, d->version));
 }
 
 /* The buffer is what was saved, and it was the overlay already; only a
