@@ -55,7 +55,8 @@ static void put(out_buf *b, const void *p, size_t n)
         b->s = s;
         b->cap = cap;
     }
-    memcpy(b->s + b->n, p, n);
+    if (n) /* an empty string may come as NULL */
+        memcpy(b->s + b->n, p, n);
     b->n += n;
 }
 
