@@ -37,7 +37,9 @@ script=tests/end_to_end/gpu/mixtral/train.sh
 # The launch starts without expert parallelism: nothing to report.
 sed -i 's/ici_expert_parallelism=-1 ici_fsdp_parallelism=1$/ici_fsdp_parallelism=-1/' "$script"
 grep -q 'ici_fsdp_parallelism=-1$' "$script" || fail "the fixture's launch script changed"
-rm -r src/maxtext/experimental
+# Parts of the fixture with findings by design (experimental code, the escaping
+# case's hostile words) are not part of a clean tree.
+rm -r src/maxtext/experimental tests/hostile
 mkdir -p src/maxtext/configs/post_train .github/workflows
 printf 'lora_module_path: "decoder/layers/.*(query|value)"\n' \
     >src/maxtext/configs/post_train/lora_module_path.yml
