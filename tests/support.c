@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shardlint/cli.h"
@@ -124,6 +125,43 @@ double json_num(cJSON *j, const char *path)
     cJSON *x = json_path(j, path);
     cr_assert(cJSON_IsNumber(x), "%s is not a number", path);
     return x->valuedouble;
+}
+
+static char tree_dir[64];
+
+const char *tree_make(const char *from, const char *to)
+{
+    strcpy(tree_dir, "/tmp/shardlint-tree-XXXXXX");
+    cr_assert_not_null(mkdtemp(tree_dir));
+    cr_assert_eq(chmod(tree_dir, 0755), 0);
+    char cmd[8448];
+    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s/%s'", fixture(from), tree_dir, to);
+    cr_assert_eq(system(cmd), 0);
+    return tree_dir;
+}
+
+const char *tree_path(const char *rel)
+{
+    static char buf[4][512];
+    static int next;
+    char *p = buf[next++ % 4];
+    snprintf(p, 512, "%s/%s", tree_dir, rel);
+    return p;
+}
+
+void tree_write(const char *rel, const char *text)
+{
+    FILE *f = fopen(tree_path(rel), "w");
+    cr_assert_not_null(f, "%s", rel);
+    fputs(text, f);
+    fclose(f);
+}
+
+void tree_remove(void)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "chmod -R u+rwx '%s'; rm -rf '%s'", tree_dir, tree_dir);
+    cr_assert_eq(system(cmd), 0);
 }
 
 int sarif_validate(const char *text, char *msg, size_t size)

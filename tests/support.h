@@ -38,6 +38,14 @@ double json_num(cJSON *j, const char *path);
 /* text parsed; the test fails when it is not JSON. */
 cJSON *json_parse(const char *text);
 
+/* A fresh folder under /tmp holding a copy of fixtures/<from> at <to>; its
+ * path. One tree at a time: tree_remove deletes it, read-only parts too. */
+const char *tree_make(const char *from, const char *to);
+/* <tree>/rel, in one of four rotating static buffers. */
+const char *tree_path(const char *rel);
+void tree_write(const char *rel, const char *text);
+void tree_remove(void);
+
 /* Validates a SARIF log (text) against fixtures/sarif/sarif-schema-2.1.0.json
  * with Debian's python3-jsonschema; returns its exit status (0: valid) and
  * leaves the validator's report in msg. */

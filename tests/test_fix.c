@@ -13,22 +13,11 @@
 #define EP "ici_expert_parallelism=-1 ici_fsdp_parallelism=1 capacity_factor=1.25 " \
            "sparse_matmul=False"
 
-static char tmp[64];
+static const char *tmp;
 
 static void copy_tree(const char *from, const char *to)
 {
-    strcpy(tmp, "/tmp/shardlint-fix-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s/%s'", fixture(from), tmp, to);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static void remove_tree(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-    cr_assert_eq(system(cmd), 0);
+    tmp = tree_make(from, to);
 }
 
 /* fmt names the temporary folder with each %s (two at most); the folder is
@@ -65,7 +54,7 @@ Test(fix, flag_written_into_the_entry_config)
     r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml");
     cr_expect_eq(r.status, 0, "the fixed config still has findings:\n%s", r.out);
     cli_run_free(&r);
-    remove_tree();
+    tree_remove();
 }
 
 Test(fix, no_exp_rule_and_model_code)
@@ -81,7 +70,7 @@ Test(fix, no_exp_rule_and_model_code)
     cli_run_free(&r);
     expect_file("configs/base.yml", "fix/no-dispatch-flag-base.fixed.yml");
     expect_file("src/layers/moe.py", "fix/moe.fixed.py");
-    remove_tree();
+    tree_remove();
 }
 
 Test(fix, nothing_to_fix_leaves_files_alone)
@@ -92,7 +81,7 @@ Test(fix, nothing_to_fix_leaves_files_alone)
     cr_expect_str_eq(r.err, "");
     cli_run_free(&r);
     expect_file("configs/models/llama2-7b.yml", "example/configs/models/llama2-7b.yml");
-    remove_tree();
+    tree_remove();
 }
 
 /* The rule the dispatch flag needs, written into the model file's own rule
@@ -112,33 +101,17 @@ Test(fix, missing_expert_rule_written_into_the_model_file)
     cr_expect_eq(r.status, 0, "the fixed tree still has findings:\n%s", r.out);
     cli_run_free(&r);
     expect_file("configs/models/deepseek3-2dfsdp-tiny.yml", "fix/deepseek3-2dfsdp-tiny.fixed.yml");
-    remove_tree();
+    tree_remove();
 }
 
 /* ---- writes the run must not make ------------------------------------------ */
 
-static const char *in_tmp(const char *rel)
-{
-    static char buf[2][512];
-    static int next;
-    char *p = buf[next++ % 2];
-    snprintf(p, 512, "%s/%s", tmp, rel);
-    return p;
-}
-
-static void write_text(const char *rel, const char *text)
-{
-    FILE *f = fopen(in_tmp(rel), "w");
-    cr_assert_not_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 Test(fix, output_never_replaces_an_input)
 {
     copy_tree("example/configs", "configs");
     const char *cfg = "configs/gpu/mixtral-8x7b-ep.yml";
-    char *before = slurp(in_tmp(cfg));
+    char *before = slurp(tree_path(cfg));
     cli_run r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --output "
                     "%s/configs/gpu/mixtral-8x7b-ep.yml");
     cr_expect_eq(r.status, 2);
@@ -147,11 +120,11 @@ Test(fix, output_never_replaces_an_input)
     r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --output %s/configs/base.yml");
     cr_expect_eq(r.status, 2, "a file of the base_config chain: %s", r.err);
     cli_run_free(&r);
-    char *after = slurp(in_tmp(cfg));
+    char *after = slurp(tree_path(cfg));
     cr_expect_str_eq(after, before);
     free(before);
     free(after);
-    remove_tree();
+    tree_remove();
 }
 
 /* A run that ends without its report removes the old one, so that CI does
@@ -160,21 +133,21 @@ Test(fix, output_never_replaces_an_input)
 Test(fix, a_failed_run_leaves_no_old_report)
 {
     copy_tree("example/configs", "configs");
-    write_text("report.txt", "an old report\n");
-    write_text("report.sarif", "an old report\n");
-    write_text("configs/broken.yml", "base_config: base.yml\nx: [\n");
+    tree_write("report.txt", "an old report\n");
+    tree_write("report.sarif", "an old report\n");
+    tree_write("configs/broken.yml", "base_config: base.yml\nx: [\n");
     cli_run r = run("check %s/configs/broken.yml --output %s/report.txt");
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "shardlint: removed "), "%s", r.err);
-    cr_expect_eq(access(in_tmp("report.txt"), F_OK), -1, "the old report is still there");
+    cr_expect_eq(access(tree_path("report.txt"), F_OK), -1, "the old report is still there");
     cli_run_free(&r);
     r = run("check %s/configs/broken.yml --format sarif --output %s/report.sarif");
     cr_expect_eq(r.status, 2);
-    char *sarif = slurp(in_tmp("report.sarif"));
+    char *sarif = slurp(tree_path("report.sarif"));
     cr_expect(sarif && strstr(sarif, "broken.yml"), "%s", sarif);
     free(sarif);
     cli_run_free(&r);
-    remove_tree();
+    tree_remove();
 }
 
 /* Every file a fix edits is prepared before the first is replaced: one file
@@ -186,7 +159,7 @@ Test(fix, all_files_or_none)
     snprintf(cmd, sizeof cmd, "cp '%s/configs/gpu/mixtral-8x7b-ep.yml' '%s/configs/gpu/ep2.yml'",
              tmp, tmp);
     cr_assert_eq(system(cmd), 0);
-    cr_assert_eq(chmod(in_tmp("configs/gpu/ep2.yml"), 0444), 0);
+    cr_assert_eq(chmod(tree_path("configs/gpu/ep2.yml"), 0444), 0);
     cli_run r = run("check %s/configs/gpu --fix");
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "ep2.yml: error: cannot write: the file is read-only"), "%s", r.err);
@@ -194,14 +167,14 @@ Test(fix, all_files_or_none)
     cli_run_free(&r);
     expect_file("configs/gpu/mixtral-8x7b-ep.yml", "example/configs/gpu/mixtral-8x7b-ep.yml");
     expect_file("configs/gpu/ep2.yml", "example/configs/gpu/mixtral-8x7b-ep.yml");
-    remove_tree();
+    tree_remove();
 }
 
 /* A fixed file keeps its mode, owner, group and hard links. */
 Test(fix, replaced_files_keep_owner_mode_and_links)
 {
     copy_tree("example/configs", "configs");
-    const char *cfg = in_tmp("configs/gpu/mixtral-8x7b-ep.yml");
+    const char *cfg = tree_path("configs/gpu/mixtral-8x7b-ep.yml");
     cr_assert_eq(chmod(cfg, 0640), 0);
     bool root = geteuid() == 0;
     if (root)
@@ -215,11 +188,11 @@ Test(fix, replaced_files_keep_owner_mode_and_links)
     cr_expect_eq(after.st_uid, before.st_uid);
     cr_expect_eq(after.st_gid, before.st_gid);
     expect_file("configs/gpu/mixtral-8x7b-ep.yml", "fix/mixtral-8x7b-ep.fixed.yml");
-    remove_tree();
+    tree_remove();
 
     copy_tree("example/configs", "configs");
-    cfg = in_tmp("configs/gpu/mixtral-8x7b-ep.yml");
-    cr_assert_eq(link(cfg, in_tmp("configs/gpu/linked.yml")), 0);
+    cfg = tree_path("configs/gpu/mixtral-8x7b-ep.yml");
+    cr_assert_eq(link(cfg, tree_path("configs/gpu/linked.yml")), 0);
     cr_assert_eq(stat(cfg, &before), 0);
     r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --fix");
     cli_run_free(&r);
@@ -227,7 +200,7 @@ Test(fix, replaced_files_keep_owner_mode_and_links)
     cr_expect_eq(after.st_ino, before.st_ino, "the file was replaced, its link broken");
     cr_expect_eq(after.st_nlink, 2);
     expect_file("configs/gpu/linked.yml", "fix/mixtral-8x7b-ep.fixed.yml");
-    remove_tree();
+    tree_remove();
 }
 
 /* A CRLF file gets CRLF lines. */
@@ -240,13 +213,13 @@ Test(fix, inserted_lines_take_the_files_line_ending)
     cli_run r = run("check %s/configs/gpu/mixtral-8x7b-ep.yml --fix");
     cr_expect(strstr(r.err, "fixed "), "%s", r.err);
     cli_run_free(&r);
-    char *text = slurp(in_tmp("configs/gpu/mixtral-8x7b-ep.yml"));
+    char *text = slurp(tree_path("configs/gpu/mixtral-8x7b-ep.yml"));
     cr_assert_not_null(text);
     cr_expect(strstr(text, "moe_dispatch_no_expert_sharding: true\r\n"), "%s", text);
     for (char *nl = text; (nl = strchr(nl, '\n')); nl++)
         cr_expect(nl > text && nl[-1] == '\r', "an LF line at offset %td", nl - text);
     free(text);
-    remove_tree();
+    tree_remove();
 }
 
 /* --fix edits only files inside the tree (--root), even one named on the
@@ -254,28 +227,28 @@ Test(fix, inserted_lines_take_the_files_line_ending)
 Test(fix, files_outside_the_tree_are_not_edited)
 {
     copy_tree("example/configs/base.yml", "solo.yml");
-    FILE *f = fopen(in_tmp("solo.yml"), "a");
+    FILE *f = fopen(tree_path("solo.yml"), "a");
     fputs("num_experts: 8\nici_expert_parallelism: -1\nici_fsdp_parallelism: 1\n"
           "capacity_factor: 1.25\nsparse_matmul: false\n", f);
     fclose(f);
-    cr_assert_eq(mkdir(in_tmp("inside"), 0755), 0);
-    char *before = slurp(in_tmp("solo.yml"));
+    cr_assert_eq(mkdir(tree_path("inside"), 0755), 0);
+    char *before = slurp(tree_path("solo.yml"));
     char args[1024];
     snprintf(args, sizeof args, "check %s/solo.yml --devices 8 --fix --root %s/inside", tmp, tmp);
     cli_run r = run_cli_str(args);
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "solo.yml, outside the tree: nothing was written"), "%s", r.err);
     cli_run_free(&r);
-    char *after = slurp(in_tmp("solo.yml"));
+    char *after = slurp(tree_path("solo.yml"));
     cr_expect_str_eq(after, before);
     free(after);
     strcat(args, " --allow-outside-root");
     r = run_cli_str(args);
     cr_expect(strstr(r.err, "shardlint: fixed"), "%s", r.err);
     cli_run_free(&r);
-    after = slurp(in_tmp("solo.yml"));
+    after = slurp(tree_path("solo.yml"));
     cr_expect(strcmp(after, before) != 0);
     free(before);
     free(after);
-    remove_tree();
+    tree_remove();
 }

@@ -12,40 +12,11 @@
 
 #include "support.h"
 
-static char tmp[64];
+static const char *tmp;
 
 static void make_tree(void)
 {
-    strcpy(tmp, "/tmp/shardlint-hostile-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmp));
-    cr_assert_eq(chmod(tmp, 0755), 0);
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cp -r '%s' '%s/configs'", fixture("example/configs"), tmp);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static void remove_tree(void)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "chmod -R u+rwx '%s'; rm -rf '%s'", tmp, tmp);
-    cr_assert_eq(system(cmd), 0);
-}
-
-static const char *path(const char *rel)
-{
-    static char buf[4][512];
-    static int next;
-    char *p = buf[next++ % 4];
-    snprintf(p, 512, "%s/%s", tmp, rel);
-    return p;
-}
-
-static void write_file(const char *rel, const char *text)
-{
-    FILE *f = fopen(path(rel), "w");
-    cr_assert_not_null(f, "%s", rel);
-    fputs(text, f);
-    fclose(f);
+    tmp = tree_make("example/configs", "configs");
 }
 
 /* Runs `check` with the words given (NULL-terminated), the tree as --root. */
@@ -71,25 +42,25 @@ static void expect(cli_run r, int status, const char *err_part)
     cli_run_free(&r);
 }
 
-TestSuite(hostile, .init = make_tree, .fini = remove_tree, .timeout = 60);
+TestSuite(hostile, .init = make_tree, .fini = tree_remove, .timeout = 60);
 
 /* A FIFO blocks a reader until a writer comes: every path that names one
  * is refused from its type, so none of these runs can hang. */
 Test(hostile, fifos_are_refused_wherever_they_are_named)
 {
-    cr_assert_eq(mkfifo(path("configs/fifo.yml"), 0644), 0);
-    cr_assert_eq(mkfifo(path("configs/models/fifo-model.yml"), 0644), 0);
+    cr_assert_eq(mkfifo(tree_path("configs/fifo.yml"), 0644), 0);
+    cr_assert_eq(mkfifo(tree_path("configs/models/fifo-model.yml"), 0644), 0);
     char launch[512];
-    snprintf(launch, sizeof launch, "python3 -m MaxText.train %s\n", path("configs/fifo.yml"));
-    write_file("run.sh", launch);
-    write_file("configs/uses-model.yml", "base_config: base.yml\nmodel_name: fifo-model\n");
-    const char *ep = path("configs/gpu/mixtral-8x7b-ep.yml");
-    expect(check(ep, "--specs", path("configs/fifo.yml"), NULL), 2, "not a regular file");
-    expect(check(path("configs/fifo.yml"), NULL), 2, "not a regular file");
-    expect(check(path("run.sh"), NULL), 2, "fifo.yml cannot be read: not a regular file");
-    expect(check(path("configs/uses-model.yml"), NULL), 2,
+    snprintf(launch, sizeof launch, "python3 -m MaxText.train %s\n", tree_path("configs/fifo.yml"));
+    tree_write("run.sh", launch);
+    tree_write("configs/uses-model.yml", "base_config: base.yml\nmodel_name: fifo-model\n");
+    const char *ep = tree_path("configs/gpu/mixtral-8x7b-ep.yml");
+    expect(check(ep, "--specs", tree_path("configs/fifo.yml"), NULL), 2, "not a regular file");
+    expect(check(tree_path("configs/fifo.yml"), NULL), 2, "not a regular file");
+    expect(check(tree_path("run.sh"), NULL), 2, "fifo.yml cannot be read: not a regular file");
+    expect(check(tree_path("configs/uses-model.yml"), NULL), 2,
            "model file for 'fifo-model' cannot be read");
-    cli_run r = check(path("configs"), NULL);
+    cli_run r = check(tree_path("configs"), NULL);
     expect(r, 2, "fifo.yml:1:1: error: cannot read: not a regular file");
 }
 
@@ -109,9 +80,9 @@ Test(hostile, stdin_on_a_pipe_is_an_error)
 
 Test(hostile, a_symlinked_config_in_a_walk_is_linted_once_inside_the_tree)
 {
-    cr_assert_eq(mkdir(path("links"), 0755), 0);
-    cr_assert_eq(symlink("../configs/gpu/mixtral-8x7b-ep.yml", path("links/ep.yml")), 0);
-    cli_run r = check(path("links"), "--devices", "8", NULL);
+    cr_assert_eq(mkdir(tree_path("links"), 0755), 0);
+    cr_assert_eq(symlink("../configs/gpu/mixtral-8x7b-ep.yml", tree_path("links/ep.yml")), 0);
+    cli_run r = check(tree_path("links"), "--devices", "8", NULL);
     cr_expect_eq(r.status, 1, "the linked config's findings: %s", r.err);
     cr_expect(strstr(r.out, "configs/gpu/mixtral-8x7b-ep.yml"), "%s", r.out);
     cli_run_free(&r);
@@ -131,8 +102,8 @@ Test(hostile, a_symlink_out_of_the_tree_is_reported_not_followed)
     FILE *f = fopen(secret, "w");
     fputs("base_config: TOKEN-1234\n", f);
     fclose(f);
-    cr_assert_eq(symlink(secret, path("configs/leak.yml")), 0);
-    cli_run r = check(path("configs"), NULL);
+    cr_assert_eq(symlink(secret, tree_path("configs/leak.yml")), 0);
+    cli_run r = check(tree_path("configs"), NULL);
     cr_expect_eq(r.status, 2);
     cr_expect(strstr(r.err, "leak.yml:1:1: error: a symlink to"), "%s", r.err);
     cr_expect(strstr(r.err, "outside the tree: not read"), "%s", r.err);
@@ -156,23 +127,23 @@ Test(hostile, configs_do_not_read_outside_the_tree)
     cr_assert_eq(system(cmd), 0);
     char text[512];
     snprintf(text, sizeof text, "base_config: %s/leak.yml\n", outside);
-    write_file("configs/abs.yml", text);
+    tree_write("configs/abs.yml", text);
     snprintf(text, sizeof text, "base_config: base.yml\nmodel_name: ../../../../../../../../../"
              "../../../../../../..%s/leak\n", outside);
-    write_file("configs/model.yml", text);
+    tree_write("configs/model.yml", text);
     snprintf(text, sizeof text, "base_config: base.yml\ncustom_mesh_and_rule: ../../../../../../"
              "../../../../../../../../../..%s/leak\n", outside);
-    write_file("configs/custom.yml", text);
+    tree_write("configs/custom.yml", text);
     const char *names[] = {"configs/abs.yml", "configs/model.yml", "configs/custom.yml"};
     const char *what[] = {"base_config", "model file", "custom_mesh_and_rule file"};
     for (size_t k = 0; k < 3; k++) {
-        cli_run r = check(path(names[k]), NULL);
+        cli_run r = check(tree_path(names[k]), NULL);
         cr_expect_eq(r.status, 2, "%s: %s", names[k], r.err);
         cr_expect(strstr(r.err, what[k]) && strstr(r.err, "is outside the tree: not read"),
                   "%s: %s", names[k], r.err);
         cr_expect_null(strstr(r.err, "TOKEN-1234"), "%s leaked: %s", names[k], r.err);
         cli_run_free(&r);
-        r = check(path(names[k]), "--allow-outside-root", NULL);
+        r = check(tree_path(names[k]), "--allow-outside-root", NULL);
         cr_expect_null(strstr(r.err, "outside the tree"),
                        "%s: --allow-outside-root did not follow it: %s", names[k], r.err);
         cr_expect(strstr(r.err, "leak.yml"), "%s: not read: %s", names[k], r.err);
@@ -219,10 +190,10 @@ Test(hostile, unreadable_files_and_folders_in_a_walk_are_reported)
              "printf 'base_config: base.yml\\n' > '%s/configs/secret.yml'", tmp, tmp, tmp, tmp,
              tmp);
     cr_assert_eq(system(cmd), 0);
-    cr_assert_eq(chmod(path("configs/secret.yml"), 0), 0);
-    cr_assert_eq(chmod(path("configs/locked"), 0), 0);
+    cr_assert_eq(chmod(tree_path("configs/secret.yml"), 0), 0);
+    cr_assert_eq(chmod(tree_path("configs/locked"), 0), 0);
     char err[65536];
-    int status = check_as_nobody(path("configs"), err, sizeof err);
+    int status = check_as_nobody(tree_path("configs"), err, sizeof err);
     cr_expect_eq(status, 2, "stderr:\n%s", err);
     cr_expect(strstr(err, "secret.yml:1:1: error: cannot read: Permission denied"), "%s", err);
     cr_expect(strstr(err, "locked: error: cannot read this directory: Permission denied"), "%s",
@@ -236,8 +207,8 @@ Test(hostile, unreadable_files_and_folders_in_a_walk_are_reported)
 Test(hostile, file_names_are_escaped_in_the_report)
 {
     const char *name = "configs/x\n::error file=a.yml,line=1::FN\033[2J.yml";
-    write_file(name, "base_config: base.yml\nmesh_axes: [bogus]\n");
-    cli_run r = check(path(name), "--devices", "8", NULL);
+    tree_write(name, "base_config: base.yml\nmesh_axes: [bogus]\n");
+    cli_run r = check(tree_path(name), "--devices", "8", NULL);
     cr_expect_eq(r.status, 1, "%s", r.err);
     cr_expect(strstr(r.out, "x\\n::error file=a.yml,line=1::FN\\x1b[2J.yml:2:13: error: mesh axis"),
               "%s", r.out);
@@ -245,7 +216,7 @@ Test(hostile, file_names_are_escaped_in_the_report)
     for (const char *p = r.out; (p = strstr(p, "\n::")); p++)
         cr_expect(false, "a line starts with '::': %s", r.out);
     cli_run_free(&r);
-    r = check(path(name), "--devices", "8", "--specs", path(name), NULL);
+    r = check(tree_path(name), "--devices", "8", "--specs", tree_path(name), NULL);
     cr_expect(r.status == 2 && !strchr(r.err, '\033'), "%s", r.err);
     cli_run_free(&r);
 }
@@ -256,15 +227,15 @@ Test(hostile, file_names_are_escaped_in_the_report)
  * and a count. */
 Test(hostile, a_fix_that_brings_many_findings_is_described_briefly)
 {
-    cr_assert_eq(mkdir(path("src"), 0755), 0);
-    cr_assert_eq(mkdir(path("src/layers"), 0755), 0);
-    FILE *f = fopen(path("src/layers/m.py"), "w");
+    cr_assert_eq(mkdir(tree_path("src"), 0755), 0);
+    cr_assert_eq(mkdir(tree_path("src/layers"), 0755), 0);
+    FILE *f = fopen(tree_path("src/layers/m.py"), "w");
     cr_assert_not_null(f);
     fputs("def f():\n", f);
     for (int i = 0; i < 2000; i++)
         fprintf(f, "    c(x, (\"activation_batch_moe\", \"activation_norm_length\", \"s%d\"))\n", i);
     fclose(f);
-    cli_run r = check(path("configs/gpu/mixtral-8x7b-ep.yml"), "--source", path("src"), NULL);
+    cli_run r = check(tree_path("configs/gpu/mixtral-8x7b-ep.yml"), "--source", tree_path("src"), NULL);
     cr_expect_eq(r.status, 1, "%s", r.err);
     cr_expect(strstr(r.out, "but it brings "), "%s", r.out);
     cr_expect_lt(strlen(r.out), 64 * 1024, "the report lists every new finding");
