@@ -1,5 +1,6 @@
 /* libFuzzer: the Python model-code scanner, with every string a name and
- * with MaxText's names only, and the catalog match of each site. */
+ * with MaxText's names only (string constants collected too), and the
+ * catalog match of each site. */
 #include <stdint.h>
 #include "shardlint/engine.h"
 #include "shardlint/scan.h"
@@ -13,9 +14,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sl_arena *a = sl_arena_new();
     sl_err err;
     for (int k = 0; k < 2; k++) {
-        sl_vec sites = {0};
+        sl_vec sites = {0}, consts = {0};
         if (sl_scan_py_buf(a, (const char *)data, size, "layers/moe.py", k ? known : NULL,
-                           k ? sizeof known / sizeof *known : 0, &sites, &err) != 0)
+                           k ? sizeof known / sizeof *known : 0, &sites, &consts, &err) != 0)
             continue;
         for (size_t i = 0; i < sites.n; i++) {
             sl_catalog_match(sites.items[i], sl_catalog, sl_catalog_len);
