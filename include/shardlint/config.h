@@ -16,6 +16,9 @@ typedef struct {
     sl_loc loc;         /* the word: command line word N, or a script's line/col */
     bool in_model;      /* stands for an edit of the model file instead (a fix's
                            change): merged into it, logical_axis_rules appended */
+    bool text_if_not_yaml; /* a value YAML cannot read is taken as text, not an
+                              error: older MaxText types a command-line word
+                              like the YAML value instead of parsing it */
 } sl_override;
 
 /* One logical_axis_rules entry: [name, mesh]. mesh is a scalar (one axis),

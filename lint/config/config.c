@@ -234,8 +234,11 @@ static int load_overrides(sl_arena *a, const sl_override *ov, size_t nov, sl_con
         if (ov[k].in_model)
             continue;
         sl_node *v;
-        if (sl_yaml_parse_value(a, ov[k].text, ov[k].loc, &v, err) < 0)
-            return -1;
+        if (sl_yaml_parse_value(a, ov[k].text, ov[k].loc, &v, err) < 0) {
+            if (!ov[k].text_if_not_yaml)
+                return -1;
+            v = sl_node_new_scalar(a, ov[k].text, true, ov[k].loc);
+        }
         sl_node *key = sl_node_new_scalar(a, ov[k].key, true, ov[k].loc);
         sl_map_set(a, out->override_values, key, v);
     }

@@ -442,17 +442,22 @@ static void verify_fixes(sl_session *s, sl_arena *a, const sl_scenario *sc,
     }
 }
 
-/* The scenario's overrides with the renamed keys read under their new
- * names, so that the model file sees them as MaxText would. */
-static const sl_override *overrides_renamed(sl_arena *a, const sl_scenario *sc)
+/* The scenario's overrides as its tree's MaxText reads them: renamed keys
+ * under their new names, so that the model file sees them, and, where the
+ * tree's pyconfig types a word like the YAML value, a word YAML cannot read
+ * kept as text. */
+static const sl_override *overrides_for_tree(sl_arena *a, const sl_scenario *sc)
 {
-    if (!sc->nrenames)
+    bool typed = sc->tree && sl_tree_code_has(sc->tree, "_yaml_types_to_parser");
+    if (!sc->nrenames && !typed)
         return sc->ov;
     sl_override *ov = sl_array_concat(a, sc->ov, sc->nov, NULL, 0, sizeof *ov);
-    for (size_t i = 0; i < sc->nov; i++)
+    for (size_t i = 0; i < sc->nov; i++) {
+        ov[i].text_if_not_yaml = typed;
         for (size_t r = 0; r < sc->nrenames; r++)
             if (strcmp(ov[i].key, sc->renames[r].from) == 0)
                 ov[i].key = sc->renames[r].to;
+    }
     return ov;
 }
 
@@ -461,7 +466,7 @@ static int build_config(sl_session *s, sl_arena *a, const sl_scenario *sc, sl_co
 {
     const sl_config_chain *chain;
     if (session_chain(s, sc->entry, &chain, err) != 0 ||
-        sl_config_build(a, session_files(s), chain, overrides_renamed(a, sc), sc->nov, out,
+        sl_config_build(a, session_files(s), chain, overrides_for_tree(a, sc), sc->nov, out,
                         err) != 0)
         return -1;
     for (size_t r = 0; r < sc->nrenames; r++)
