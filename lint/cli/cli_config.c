@@ -7,7 +7,7 @@
 #include "cli_opts.h"
 #include "shardlint/rule.h"
 
-#define CONFIG_NAME ".shardlint.yml"
+const char cli_config_name[] = ".shardlint.yml";
 
 static const char *const top_keys[] = {"select",  "ignore", "devices", "slices",
                                        "fail-level", "exclude", "specs", "source",
@@ -23,8 +23,8 @@ const char *cli_config_find(sl_arena *a)
         return NULL;
     const char *up = "";
     for (const char *dir = cwd;; dir = sl_path_dir(a, dir), up = sl_sprintf(a, "%s../", up)) {
-        if (sl_is_file(sl_path_join(a, dir, CONFIG_NAME)))
-            return sl_sprintf(a, "%s%s", up, CONFIG_NAME);
+        if (sl_is_file(sl_path_join(a, dir, cli_config_name)))
+            return sl_sprintf(a, "%s%s", up, cli_config_name);
         if (strcmp(dir, "/") == 0 || !*dir)
             return NULL;
     }

@@ -78,6 +78,8 @@ typedef struct {
     bool no_cache;             /* `cache: false` */
 } cli_config;
 
+extern const char cli_config_name[];    /* ".shardlint.yml" */
+
 /* Finds .shardlint.yml from the working directory upward; NULL when none.
  * The path is in `a`. */
 const char *cli_config_find(sl_arena *a);
@@ -122,6 +124,11 @@ int cli_parse(sl_arena *a, sl_cli_opts *o, int argc, char **argv, FILE *out, FIL
  * line, loads the specs and works out which rules are on. Returns 0, or 2
  * after printing why not. */
 int cli_settle(sl_arena *a, sl_cli_opts *o, FILE *err);
+
+/* The language server's part of it: .shardlint.yml found from the working
+ * directory (the workspace root), the rules it turns on, its specs and
+ * sources. Returns 0; -1 with err (file:line:col), printing nothing. */
+int cli_settle_workspace(sl_arena *a, sl_cli_opts *o, sl_err *err);
 
 /* ---- rule selection, globs, and the engine's callbacks -------------------- */
 

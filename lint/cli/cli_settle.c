@@ -43,12 +43,18 @@ static void layer(cli_ruleset set, const bool *select, const bool *ignore)
     }
 }
 
-static int rule_set(sl_arena *a, sl_cli_opts *o, FILE *err)
+/* The rules the configuration file turns on (all of them without one). */
+static void config_rules(sl_arena *a, sl_cli_opts *o)
 {
     o->rules = cli_ruleset_new(a);
     memset(o->rules, 1, sl_rule_count);
     if (o->config)
         layer(o->rules, o->config->select, o->config->ignore);
+}
+
+/* --select and --ignore, over the configuration file's rules. */
+static int flag_rules(sl_arena *a, sl_cli_opts *o, FILE *err)
+{
     cli_ruleset select = o->select.n ? cli_ruleset_new(a) : NULL;
     cli_ruleset ignore = o->ignore.n ? cli_ruleset_new(a) : NULL;
     int rc = select ? selectors(a, o, "--select", &o->select, select, err) : 0;
@@ -59,31 +65,29 @@ static int rule_set(sl_arena *a, sl_cli_opts *o, FILE *err)
     return rc;
 }
 
-static int load_config(sl_arena *a, sl_cli_opts *o, FILE *err)
+/* The configuration file in use: --config, else the first .shardlint.yml
+ * from the working directory upward; NULL with --isolated or none. */
+static const char *config_path(sl_arena *a, const sl_cli_opts *o)
 {
-    if (o->isolated && o->config_path)
-        return cli_usage_error(err, o->cmd, "--config and --isolated exclude each other");
-    const char *path = o->isolated ? NULL : o->config_path ? o->config_path : cli_config_find(a);
-    if (o->verbose)
-        fprintf(err, "shardlint: configuration: %s\n", path ? path : "none");
+    return o->isolated ? NULL : o->config_path ? o->config_path : cli_config_find(a);
+}
+
+static int load_config(sl_arena *a, sl_cli_opts *o, const char *path, sl_err *err)
+{
     if (!path)
         return 0;
     o->config = sl_alloc(a, sizeof *o->config);
-    sl_err e;
-    if (cli_config_load(a, path, o->config, &e) != 0)
-        return sl_cli_input_error(err, &e);
-    return 0;
+    return cli_config_load(a, path, o->config, err);
 }
 
-static int load_specs(sl_arena *a, sl_cli_opts *o, FILE *err)
+static int load_specs(sl_arena *a, sl_cli_opts *o, sl_err *err)
 {
     const sl_vec *files = o->specs_files.n || !o->config ? &o->specs_files : &o->config->specs;
     for (size_t i = 0; i < files->n; i++) {
         sl_spec *more;
         size_t n;
-        sl_err e;
-        if (sl_specs_load(a, files->items[i], &more, &n, &e) != 0)
-            return sl_cli_input_error(err, &e);
+        if (sl_specs_load(a, files->items[i], &more, &n, err) != 0)
+            return -1;
         o->specs = sl_array_concat(a, o->specs, o->nspecs, more, n, sizeof *more);
         o->nspecs += n;
     }
@@ -119,21 +123,47 @@ static int find_tree(sl_arena *a, sl_cli_opts *o, FILE *err)
     return 0;
 }
 
-int cli_settle(sl_arena *a, sl_cli_opts *o, FILE *err)
+/* What the configuration file says where the flags say nothing. */
+static void config_defaults(sl_cli_opts *o)
 {
-    int rc = find_tree(a, o, err);
-    if (rc == 0)
-        rc = load_config(a, o, err);
-    if (rc == 0)
-        rc = rule_set(a, o, err);
-    if (rc == 0)
-        rc = load_specs(a, o, err);
-    if (rc || !o->config)
-        return rc;
+    if (!o->config)
+        return;
     if (!o->fail_level_given && o->config->has_fail_level)
         o->fail_level = o->config->fail_level;
     if (!o->sources.n)
         o->sources = o->config->sources;
+}
+
+int cli_settle(sl_arena *a, sl_cli_opts *o, FILE *err)
+{
+    int rc = find_tree(a, o, err);
+    if (rc)
+        return rc;
+    if (o->isolated && o->config_path)
+        return cli_usage_error(err, o->cmd, "--config and --isolated exclude each other");
+    const char *path = config_path(a, o);
+    if (o->verbose)
+        fprintf(err, "shardlint: configuration: %s\n", path ? path : "none");
+    sl_err e;
+    if (load_config(a, o, path, &e) != 0)
+        return sl_cli_input_error(err, &e);
+    config_rules(a, o);
+    rc = flag_rules(a, o, err);
+    if (rc == 0 && load_specs(a, o, &e) != 0)
+        rc = sl_cli_input_error(err, &e);
+    if (rc == 0)
+        config_defaults(o);
+    return rc;
+}
+
+int cli_settle_workspace(sl_arena *a, sl_cli_opts *o, sl_err *err)
+{
+    if (load_config(a, o, config_path(a, o), err) != 0)
+        return -1;
+    config_rules(a, o);
+    if (load_specs(a, o, err) != 0)
+        return -1;
+    config_defaults(o);
     return 0;
 }
 
