@@ -175,16 +175,40 @@ static const char *uri_of(const char *rel)
     return uri;
 }
 
-static void initialize(server *s)
+static cJSON *initialize_params(const char *root)
 {
+    char uri[4096];
+    snprintf(uri, sizeof uri, "file://%s", root);
     cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "rootUri", "file://" SHARDLINT_SOURCE_DIR);
+    cJSON_AddStringToObject(p, "rootUri", uri);
     cJSON_AddObjectToObject(p, "capabilities");
-    cJSON *r = response_to(s, request(s, "initialize", p));
+    return p;
+}
+
+static void initialize_at(server *s, const char *root)
+{
+    cJSON *r = response_to(s, request(s, "initialize", initialize_params(root)));
     cr_assert_not_null(get(r, "result.capabilities.codeActionProvider"));
     cr_expect_str_eq(get(r, "result.capabilities.positionEncoding")->valuestring, "utf-16");
     cJSON_Delete(r);
     notify(s, "initialized", cJSON_CreateObject());
+}
+
+static void initialize(server *s)
+{
+    initialize_at(s, SHARDLINT_SOURCE_DIR);
+}
+
+/* The next notification of a method, the messages before it dropped. */
+static cJSON *notification_of(server *s, const char *method)
+{
+    for (cJSON *m; (m = receive(s)); cJSON_Delete(m)) {
+        const cJSON *name = get(m, "method");
+        if (cJSON_IsString(name) && strcmp(name->valuestring, method) == 0)
+            return m;
+    }
+    cr_assert_fail("no %s", method);
+    return NULL;
 }
 
 static void open_doc(server *s, const char *uri, const char *text)
@@ -213,6 +237,25 @@ static void change_doc(server *s, const char *uri, int version, const cJSON *ran
     cJSON_AddNumberToObject(doc, "version", version);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(p, "contentChanges"), change);
     notify(s, "textDocument/didChange", p);
+}
+
+static const char *tree_uri(const char *rel)
+{
+    static char uri[4096];
+    snprintf(uri, sizeof uri, "file://%s", tree_path(rel));
+    return uri;
+}
+
+/* Opens the tree's copy of the launch script, its URI left in uri, and
+ * returns its first diagnostics. */
+static cJSON *open_tree_script(server *s, char *uri, size_t size)
+{
+    snprintf(uri, size, "%s", tree_uri(SCRIPT));
+    char *text = slurp(tree_path(SCRIPT));
+    cr_assert_not_null(text);
+    open_doc(s, uri, text);
+    free(text);
+    return diagnostics_for(s, uri, 1);
 }
 
 static cJSON *at_position(const char *uri, const char *key, cJSON *where)
@@ -441,6 +484,74 @@ Test(lsp, a_finding_is_disabled_for_its_line_and_a_rule_explained, .timeout = 60
     stop(&s);
 }
 
+/* The workspace root's .shardlint.yml sets what the server lints: with
+ * SL001 ignored the launch script shows none; once the file changes on disk
+ * and the client says so, the finding is back, and a save from the editor
+ * takes it away again. */
+Test(lsp, the_workspace_configuration_file_is_read_and_read_again, .timeout = 60)
+{
+    const char *root = tree_make("checkout", "checkout");
+    tree_write(".shardlint.yml", "ignore: [SL001]\n");
+    server s = start();
+    initialize_at(&s, root);
+    char script[4096];
+    cJSON *pub = open_tree_script(&s, script, sizeof script);
+    cr_expect_null(first_with_code(get(pub, "params.diagnostics"), "SL001"),
+                   "SL001 shows though the configuration file ignores it");
+
+    tree_write(".shardlint.yml", "ignore: [SL002]\n");
+    cJSON *change = cJSON_CreateObject();
+    cJSON_AddStringToObject(change, "uri", tree_uri(".shardlint.yml"));
+    cJSON_AddNumberToObject(change, "type", 2);
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(p, "changes"), change);
+    notify(&s, "workspace/didChangeWatchedFiles", p);
+    cJSON *again = diagnostics_for(&s, script, 1);
+    cr_expect_not_null(first_with_code(get(again, "params.diagnostics"), "SL001"),
+                       "SL001 is not back once the configuration file stops ignoring it");
+
+    /* Edited and saved in the editor. */
+    char config[4096];
+    snprintf(config, sizeof config, "%s", tree_uri(".shardlint.yml"));
+    open_doc(&s, config, "ignore: [SL002]\n");
+    tree_write(".shardlint.yml", "ignore: [SL001]\n");
+    cJSON *saved = cJSON_CreateObject();
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(saved, "textDocument"), "uri", config);
+    notify(&s, "textDocument/didSave", saved);
+    cJSON *after_save = diagnostics_for(&s, script, 1);
+    cr_expect_null(first_with_code(get(after_save, "params.diagnostics"), "SL001"),
+                   "a saved configuration file is not read again");
+    cJSON_Delete(pub);
+    cJSON_Delete(again);
+    cJSON_Delete(after_save);
+    stop(&s);
+    tree_remove();
+}
+
+/* A configuration file that cannot be read is shown to the user with its
+ * line and column, and the server lints with the defaults. */
+Test(lsp, a_broken_configuration_file_is_shown_and_the_defaults_serve, .timeout = 60)
+{
+    const char *root = tree_make("checkout", "checkout");
+    tree_write(".shardlint.yml", "ignore: [SL001]\nignor: [SL002]\n");
+    server s = start();
+    int id = request(&s, "initialize", initialize_params(root));
+    cJSON *shown = notification_of(&s, "window/showMessage");
+    cr_expect_eq(get(shown, "params.type")->valueint, 1);
+    const char *msg = get(shown, "params.message")->valuestring;
+    cr_expect(strstr(msg, ".shardlint.yml:2:1: error: unknown key `ignor`") != NULL, "%s", msg);
+    cJSON_Delete(response_to(&s, id));
+    notify(&s, "initialized", cJSON_CreateObject());
+
+    char script[4096];
+    cJSON *pub = open_tree_script(&s, script, sizeof script);
+    cr_expect_not_null(first_with_code(get(pub, "params.diagnostics"), "SL001"));
+    cJSON_Delete(shown);
+    cJSON_Delete(pub);
+    cr_expect_eq(stop(&s), 1);
+    tree_remove();
+}
+
 /* Bytes no client would send, fed to the server in process: each malformed
  * frame is answered or dropped, and a valid request after them is still
  * served. The junk has no digits: a frame with a readable length would
@@ -450,7 +561,7 @@ Test(lsp, garbage_input_does_not_stop_the_server)
     char *out = NULL;
     size_t outlen = 0;
     FILE *f = open_memstream(&out, &outlen);
-    sl_lsp *l = sl_lsp_new(f);
+    sl_lsp *l = sl_lsp_new(f, NULL);
     srand(7);
     char junk[4096];
     for (int round = 0; round < 200; round++) {
@@ -484,7 +595,7 @@ Test(lsp, a_version_out_of_range_is_not_cast)
     char *out = NULL;
     size_t outlen = 0;
     FILE *f = open_memstream(&out, &outlen);
-    sl_lsp *l = sl_lsp_new(f);
+    sl_lsp *l = sl_lsp_new(f, NULL);
     const char *msgs[] = {
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}",
         "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{"

@@ -16,6 +16,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "shardlint/engine.h"
+
 /* ---- framing ------------------------------------------------------------- */
 
 typedef enum {
@@ -43,8 +45,24 @@ sl_lsp_frame sl_lsp_read_message(const char *buf, size_t len);
 
 typedef struct sl_lsp sl_lsp;
 
-/* A server that writes its messages to out. */
-sl_lsp *sl_lsp_new(FILE *out);
+/* The workspace's settings, from whoever starts the server (the command
+ * line reads them from .shardlint.yml): the server knows nothing of where
+ * they come from. */
+typedef struct {
+    /* Called once the server works from the workspace root, and again when
+     * a file named file_name is saved or changes on disk. Fills o, which
+     * holds the server's defaults; the callbacks and lists it sets may point
+     * into memory kept until the next call. Returns 0; -1 with err when the
+     * settings cannot be read: the server shows err to the user and works
+     * with its defaults. */
+    int (*load)(void *ctx, sl_check_opts *o, sl_err *err);
+    void *ctx;
+    const char *file_name;
+} sl_lsp_settings;
+
+/* A server that writes its messages to out, with the workspace's settings
+ * (NULL: the defaults). */
+sl_lsp *sl_lsp_new(FILE *out, const sl_lsp_settings *settings);
 void sl_lsp_free(sl_lsp *l);
 
 /* Bytes from the client: every complete message in them is handled (a
@@ -64,6 +82,6 @@ int sl_lsp_exit_status(const sl_lsp *l);
 
 /* The whole server on a file descriptor and a stream, until `exit` or end
  * of input; returns the exit status. */
-int sl_lsp_serve(int in_fd, FILE *out);
+int sl_lsp_serve(int in_fd, FILE *out, const sl_lsp_settings *settings);
 
 #endif

@@ -1,9 +1,7 @@
-/* The commands that read no config: `rules`, `explain`, and `lsp`, which
- * hands standard input and output to the language server. */
+/* The commands that read no config: `rules` and `explain`. */
 #include <string.h>
 
 #include "cli_opts.h"
-#include "shardlint/lsp.h"
 #include "shardlint/rule.h"
 
 int cli_rules(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
@@ -39,13 +37,6 @@ int cli_explain(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
     fprintf(out, "# %s %s\n\n%s\n\nDefault level: %s.\n\n%s", r->id, r->name, r->summary,
             sl_level_name(r->level), r->doc);
     return fflush(out) != 0 || ferror(out) ? sl_cli_stdout_error(err) : 0;
-}
-
-int cli_lsp(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
-{
-    if (o->paths.n || o->overrides.n)
-        return cli_usage_error(err, o->cmd, "lsp takes no arguments");
-    return sl_lsp_serve(0, out);
 }
 
 /* What may come before a command: help, the version, and the hidden

@@ -137,7 +137,8 @@ const cli_command cli_commands[] = {
     {"lsp", CLI_LSP, "", "Run the language server",
      "Speaks the Language Server Protocol on standard input and output: diagnostics for the "
      "open configs and launch scripts as they are edited, their fixes and suppression "
-     "comments as code actions, and hovers on logical names.",
+     "comments as code actions, and hovers on logical names. The workspace root's "
+     ".shardlint.yml is read as check run there reads it, and again when it is saved.",
      NULL, cli_lsp},
 };
 

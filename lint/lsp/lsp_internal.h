@@ -35,6 +35,7 @@ typedef struct {
 struct sl_lsp {
     FILE *out;
     sl_session *session;
+    sl_lsp_settings settings; /* load is NULL without any */
     sl_check_opts opts;       /* the workspace's; paths set per check */
     bool initialized, shut_down, exited, broken;
     bool publish_due;         /* a document closed: what its check found is gone */
@@ -53,6 +54,8 @@ void lsp_send(sl_lsp *l, cJSON *msg);   /* takes msg */
 void lsp_notify(sl_lsp *l, const char *method, cJSON *params);
 /* window/logMessage with an LSP MessageType (1 error .. 4 log). */
 void lsp_log_message(sl_lsp *l, int type, const char *text);
+/* window/showMessage: what the user must see, not only find in a log. */
+void lsp_show_message(sl_lsp *l, int type, const char *text);
 /* The open document of a URI, or of a file's key; NULL when none. */
 lsp_doc *lsp_doc_of_uri(sl_lsp *l, const char *uri);
 lsp_doc *lsp_doc_of_key(sl_lsp *l, const char *key);

@@ -52,10 +52,41 @@ static const char *root_uri(const cJSON *params)
     return cJSON_IsString(uri) ? uri->valuestring : NULL;
 }
 
+static sl_check_opts default_opts(void)
+{
+    return (sl_check_opts){.latent = true, .verify_fixes = true, .entries_only = true,
+                           .cache = true};
+}
+
+/* The workspace's settings, loaded afresh: a setting taken out of the file
+ * goes back to its default. A file that cannot be read must not stop the
+ * server: the user sees why, and the defaults serve until it is fixed. */
+static void load_settings(sl_lsp *l)
+{
+    l->opts = default_opts();
+    sl_err e;
+    if (!l->settings.load || l->settings.load(l->settings.ctx, &l->opts, &e) == 0)
+        return;
+    l->opts = default_opts();
+    char where[1024];
+    sl_arena *a = sl_arena_new();
+    lsp_show_message(l, 1, sl_sprintf(a, "shardlint: %s: error: %s (linting with the defaults)",
+                                      sl_loc_str(e.loc, where, sizeof where), e.msg));
+    sl_arena_free(a);
+}
+
+/* A save or a change on disk of the settings file: every check may differ. */
+static void settings_touched(sl_lsp *l, const char *path)
+{
+    if (!l->settings.file_name || strcmp(sl_path_base(path), l->settings.file_name) != 0)
+        return;
+    load_settings(l);
+    for (size_t i = 0; i < l->ndocs; i++)
+        l->docs[i]->stale = true;
+}
+
 /* The server works from the workspace root, as `shardlint check` run there:
- * findings name files relative to it.
- * The root's .shardlint.yml belongs here too, read into l->opts, once the
- * command line's reader for it exists. */
+ * findings name files relative to it, and the settings are the root's. */
 static void enter_root(sl_lsp *l, const cJSON *params)
 {
     const char *uri = root_uri(params);
@@ -65,6 +96,7 @@ static void enter_root(sl_lsp *l, const cJSON *params)
         lsp_log_message(l, 2, sl_sprintf(a, "shardlint: cannot work from the workspace root %s; "
                                         "paths are read from where the server started", root));
     sl_arena_free(a);
+    load_settings(l);
 }
 
 static cJSON *initialize(sl_lsp *l, const cJSON *params, int *error)
@@ -139,13 +171,16 @@ static void did_change(sl_lsp *l, const cJSON *params)
 }
 
 /* The buffer is what was saved, and it was the overlay already; only a
- * client that sends the text along can tell of a difference. */
+ * client that sends the text along can tell of a difference. The settings
+ * are read from disk, so a save is when they change. */
 static void did_save(sl_lsp *l, const cJSON *params)
 {
     lsp_doc *d = lsp_doc_of_uri(l, lsp_param_uri(params));
     const cJSON *text = lsp_get(params, "text");
     if (d && cJSON_IsString(text))
         lsp_doc_open(l, d->uri, text->valuestring, strlen(text->valuestring), d->version);
+    if (d)
+        settings_touched(l, d->path);
 }
 
 static void did_close(sl_lsp *l, const cJSON *params)
@@ -168,8 +203,10 @@ static void did_change_watched(sl_lsp *l, const cJSON *params)
     cJSON_ArrayForEach(change, lsp_get(params, "changes")) {
         const cJSON *uri = lsp_get(change, "uri");
         const char *path = cJSON_IsString(uri) ? sl_uri_path(a, uri->valuestring) : NULL;
-        if (path)
+        if (path) {
             lsp_docs_touch(l, lsp_key(a, path));
+            settings_touched(l, path);
+        }
     }
     sl_arena_free(a);
 }
@@ -327,15 +364,16 @@ int sl_lsp_feed(sl_lsp *l, const char *buf, size_t len)
 
 /* ---- the server's life --------------------------------------------------- */
 
-sl_lsp *sl_lsp_new(FILE *out)
+sl_lsp *sl_lsp_new(FILE *out, const sl_lsp_settings *settings)
 {
     sl_lsp *l = calloc(1, sizeof *l);
     if (!l)
         abort();
     l->out = out;
     l->session = sl_session_new();
-    l->opts = (sl_check_opts){.latent = true, .verify_fixes = true, .entries_only = true,
-                              .cache = true};
+    if (settings)
+        l->settings = *settings;
+    l->opts = default_opts();
     return l;
 }
 
@@ -356,11 +394,11 @@ int sl_lsp_exit_status(const sl_lsp *l)
     return l->shut_down ? 0 : 1;
 }
 
-int sl_lsp_serve(int in_fd, FILE *out)
+int sl_lsp_serve(int in_fd, FILE *out, const sl_lsp_settings *settings)
 {
     /* A client that goes away is a write error, not a signal. */
     signal(SIGPIPE, SIG_IGN);
-    sl_lsp *l = sl_lsp_new(out);
+    sl_lsp *l = sl_lsp_new(out, settings);
     static char buf[1 << 16];
     for (;;) {
         struct pollfd p = {.fd = in_fd, .events = POLLIN};

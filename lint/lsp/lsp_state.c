@@ -62,10 +62,20 @@ char *lsp_key(sl_arena *a, const char *path)
     return real ? real : sl_path_absolute(a, path);
 }
 
-void lsp_log_message(sl_lsp *l, int type, const char *text)
+static void message(sl_lsp *l, const char *method, int type, const char *text)
 {
     cJSON *params = cJSON_CreateObject();
     cJSON_AddNumberToObject(params, "type", type);
     cJSON_AddStringToObject(params, "message", text);
-    lsp_notify(l, "window/logMessage", params);
+    lsp_notify(l, method, params);
+}
+
+void lsp_log_message(sl_lsp *l, int type, const char *text)
+{
+    message(l, "window/logMessage", type, text);
+}
+
+void lsp_show_message(sl_lsp *l, int type, const char *text)
+{
+    message(l, "window/showMessage", type, text);
 }

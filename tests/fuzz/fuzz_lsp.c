@@ -37,7 +37,7 @@ static void read_all(const char *buf, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     read_all((const char *)data, size);
-    sl_lsp *l = sl_lsp_new(devnull);
+    sl_lsp *l = sl_lsp_new(devnull, NULL);
     if (sl_lsp_feed(l, (const char *)data, size) == 0)
         sl_lsp_idle(l);
     sl_lsp_free(l);
