@@ -5,6 +5,8 @@
 
 #include "cli_opts.h"
 
+/* What may come before a command: help, the version, and the hidden
+ * generators the build runs (the man page, completions). */
 static int global_option(int argc, char **argv, FILE *out, FILE *err)
 {
     const char *w = argv[1];

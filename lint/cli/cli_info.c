@@ -38,6 +38,3 @@ int cli_explain(sl_arena *a, sl_cli_opts *o, FILE *out, FILE *err)
             sl_level_name(r->level), r->doc);
     return fflush(out) != 0 || ferror(out) ? sl_cli_stdout_error(err) : 0;
 }
-
-/* What may come before a command: help, the version, and the hidden
- * generators the build runs (the man page, completions). */
