@@ -290,8 +290,33 @@ Test(scan_sh, broken_input)
                             "python3 -m MaxText.train a.yml k=`echo", "cat <<", "\\",
                             "A='$A'\n$A x\neval $A\n", "X=\"a $(\"\n$X", "eval", "bash -c",
                             "x --command=", "C='python3 -m MaxText.train a.yml \\'\n$C"};
-    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++)
-        scan(broken[i]);
+    for (size_t i = 0; i < sizeof broken / sizeof *broken; i++) {
+        sl_vec v = {0};
+        sl_err err = {0};
+        if (sl_scan_sh_buf(arena, broken[i], strlen(broken[i]), "t.sh", "/repo", &v, &err) != 0)
+            cr_expect(err.msg[0] && err.loc.line > 0, "an error without a message or line: %s",
+                      broken[i]);
+    }
+}
+
+/* bash reads to the end of the file for a closing quote and refuses the
+ * script there: the error names the opening quote. A quote closed on a
+ * later line, and quotes in text a variable holds, are no error. */
+Test(scan_sh, a_quote_never_closed_is_an_error_at_the_quote)
+{
+    const char *open[] = {"echo ok\npython3 -m MaxText.train a.yml run_name=\"x\n",
+                          "echo ok\npython3 -m MaxText.train a.yml run_name='x\n"};
+    for (size_t i = 0; i < 2; i++) {
+        sl_vec v = {0};
+        sl_err err;
+        cr_assert_eq(sl_scan_sh_buf(arena, open[i], strlen(open[i]), "t.sh", "/repo", &v, &err),
+                     -1, "%s", open[i]);
+        cr_expect_eq(err.loc.line, 2);
+        cr_expect_eq(err.loc.col, 41, "col %d", err.loc.col);
+        cr_expect(strstr(err.msg, "this quote is never closed"), "%s", err.msg);
+    }
+    scan("python3 -m MaxText.train a.yml run_name=\"x\ny\" steps=1\n");
+    scan("C=\"python3 -m MaxText.train a.yml run_name='x\"\n$C\n");
 }
 
 /* V1=$V0$V0 forty times: a 600-byte script that would expand to a

@@ -370,13 +370,25 @@ static bool word_ends(char c)
     return strchr(" \t\r\n;&|()<>", c) != NULL;
 }
 
+/* The script's text ends inside a quote opened at `at`: bash reads to the
+ * end of the file for its closing quote and refuses the script there. Text
+ * a variable holds is not checked: run as a command, its quotes are
+ * literal characters. */
+static void check_closed(sh_scan *sc, sl_loc at)
+{
+    if (at_end(sc) && !sc->map && !sl_loc_is_set(sc->shared->open_quote))
+        sc->shared->open_quote = at;
+}
+
 static void single_quoted(sh_scan *sc, sh_word *w)
 {
+    sl_loc open = here(sc);
     adv(sc);
     const char *s = sc->p;
     sh_pos start = pos_here(sc);
     while (!at_end(sc) && *sc->p != '\'')
         adv(sc);
+    check_closed(sc, open);
     put_written(sc, &w->text, s, start);
     adv(sc);
 }
@@ -412,8 +424,10 @@ static void parse_part(sh_scan *sc, sh_word *w, sh_ctx ctx, int depth)
         } else if (c == '\'' && ctx != CTX_DQUOTE) {
             single_quoted(sc, w);
         } else if (c == '"' && ctx != CTX_DQUOTE) {
+            sl_loc open = here(sc);
             adv(sc);
             parse_part(sc, w, CTX_DQUOTE, depth);
+            check_closed(sc, open);
             adv(sc);
         } else if (c == '$') {
             bool first = ctx == CTX_WORD && sc->p == start && depth == 0;
@@ -790,6 +804,12 @@ int sl_scan_sh_buf(sl_arena *a, const char *buf, size_t len, const char *display
     sh_scan sc = {.a = a, .display = display_path, .base = buf, .p = buf, .end = buf + len,
                   .bol = buf, .line = 1, .shared = &shared, .launches = launches, .cwd = cwd};
     scan_commands(&sc, NULL);
+    if (sl_loc_is_set(shared.open_quote)) {
+        sl_err_set(err, shared.open_quote, "this quote is never closed: bash reads to the end "
+                   "of the script for its closing quote and stops there with a syntax error, "
+                   "so the command it is in never runs; close it, then lint the script again");
+        return -1;
+    }
     if (!sl_loc_is_set(shared.too_big))
         return 0;
     sl_err_set(err, shared.too_big, "this word expands to more than %u bytes (%u for the "

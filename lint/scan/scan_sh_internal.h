@@ -47,6 +47,7 @@ typedef struct {
     sl_strmap at;        /* name -> index of its latest assignment in list */
     size_t expanded;     /* bytes expansions produced so far */
     sl_loc too_big;      /* the first expansion past a limit; unset: none */
+    sl_loc open_quote;   /* a quote of the script never closed; unset: none */
 } sh_shared;
 
 typedef struct {
