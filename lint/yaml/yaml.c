@@ -57,7 +57,9 @@ static int count_nodes(loader *ld, size_t n, yaml_mark_t m)
     if (ld->total <= SL_YAML_MAX_NODES)
         return 0;
     sl_err_set(ld->err, mark_loc(ld, m),
-               "YAML expands to more than %d nodes (alias bomb?)", SL_YAML_MAX_NODES);
+               "YAML expands to more than %d values here, aliases counted as often as they "
+               "are used: far beyond any MaxText config, so shardlint stops reading the file",
+               SL_YAML_MAX_NODES);
     return -1;
 }
 
