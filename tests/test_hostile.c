@@ -221,6 +221,26 @@ Test(hostile, file_names_are_escaped_in_the_report)
     cli_run_free(&r);
 }
 
+/* The launches summary lists each launch not read with why: the script's
+ * name and the config word it names are escaped there too. */
+Test(hostile, launches_not_read_are_listed_escaped)
+{
+    const char *script = "run\n::error::S\033]0;t\a.sh";
+    char text[1024];
+    snprintf(text, sizeof text, "python3 -m MaxText.train '%s'\npython3 -m MaxText.train '%s'\n",
+             tree_path("configs/base.yml"), tree_path("configs/missing\n::error::M.yml"));
+    tree_write(script, text);
+    cli_run r = check(tree_path(script), NULL);
+    cr_expect_eq(r.status, 2, "%s", r.err);
+    cr_expect(strstr(r.out, "1 not read:\n  - "), "%s", r.out);
+    cr_expect(strstr(r.out, "run\\n::error::S\\x1b]0;t\\x07.sh:2:1: config file "), "%s", r.out);
+    cr_expect(strstr(r.out, "missing\\n::error::M.yml does not exist"), "%s", r.out);
+    cr_expect_null(strchr(r.out, '\033'));
+    for (const char *p = r.out; (p = strstr(p, "\n::")); p++)
+        cr_expect(false, "a line starts with '::': %s", r.out);
+    cli_run_free(&r);
+}
+
 /* A fix that would make thousands of scanned sites findings: the fix note
  * stays short (it was one growing string per fix: 20,000 such sites took
  * over 23 GB), whether the new findings are grouped or listed, five by name

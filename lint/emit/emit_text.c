@@ -98,19 +98,38 @@ static const char *plural(size_t n, const char *one, const char *many)
     return n == 1 ? one : many;
 }
 
-/* "launches: 5 in 2 scripts, 1 not read (run.sh:12:1)". */
-static void put_launches(FILE *out, const sl_launch_summary *l)
+/* "launches: 5 in 2 scripts, 1 not read:" and a line for each launch not
+ * read, with why; the dash keeps editors from taking it for a diagnostic. */
+static void put_launches(text_out *t, const sl_launch_summary *l)
 {
-    char where[512];
-    fprintf(out, "launches: %zu in %zu %s", l->nlaunches, l->nscripts,
+    fprintf(t->out, "launches: %zu in %zu %s", l->nlaunches, l->nscripts,
             plural(l->nscripts, "script", "scripts"));
-    if (l->unread.n)
-        fprintf(out, ", %zu not read (", l->unread.n);
+    if (!l->unread.n) {
+        fputs("\n", t->out);
+        return;
+    }
+    fprintf(t->out, ", %zu not read:\n", l->unread.n);
     for (size_t i = 0; i < l->unread.n; i++) {
         const sl_problem *p = l->unread.items[i];
-        fprintf(out, "%s%s", i ? ", " : "", sl_loc_str(p->loc, where, sizeof where));
+        fprintf(t->out, "  - %s: %s\n", esc_loc(t, p->loc, 0), esc(t, p->message));
     }
-    fputs(l->unread.n ? ")\n" : "\n", out);
+}
+
+/* The counts, or "no findings", then the launches read. */
+static void put_summary(text_out *t, const sl_findings *f)
+{
+    if (f->n == 0) {
+        fputs("no findings\n", t->out);
+    } else {
+        size_t c[4];
+        sl_emit_count(f, c);
+        fprintf(t->out, "%zu %s, %zu %s, %zu %s\n", c[SL_LEVEL_WARNING],
+                plural(c[SL_LEVEL_WARNING], "warning", "warnings"), c[SL_LEVEL_NOTE],
+                plural(c[SL_LEVEL_NOTE], "note", "notes"), c[SL_LEVEL_ERROR],
+                plural(c[SL_LEVEL_ERROR], "error", "errors"));
+    }
+    if (t->o->launches && t->o->launches->nscripts)
+        put_launches(t, t->o->launches);
 }
 
 void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o)
@@ -118,19 +137,7 @@ void sl_emit_text(FILE *out, const sl_findings *f, const sl_emit_opts *o)
     text_out t = {out, o, sl_arena_new()};
     for (size_t i = 0; i < f->n; i++)
         put_finding(&t, f->items[i]);
+    if (!o->quiet)
+        put_summary(&t, f);
     sl_arena_free(t.a);
-    if (o->quiet)
-        return;
-    if (f->n == 0) {
-        fputs("no findings\n", out);
-    } else {
-        size_t c[4];
-        sl_emit_count(f, c);
-        fprintf(out, "%zu %s, %zu %s, %zu %s\n", c[SL_LEVEL_WARNING],
-                plural(c[SL_LEVEL_WARNING], "warning", "warnings"), c[SL_LEVEL_NOTE],
-                plural(c[SL_LEVEL_NOTE], "note", "notes"), c[SL_LEVEL_ERROR],
-                plural(c[SL_LEVEL_ERROR], "error", "errors"));
-    }
-    if (o->launches && o->launches->nscripts)
-        put_launches(out, o->launches);
 }
