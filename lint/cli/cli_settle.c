@@ -143,7 +143,7 @@ int cli_settle(sl_arena *a, sl_cli_opts *o, FILE *err)
         return cli_usage_error(err, o->cmd, "--config and --isolated exclude each other");
     const char *path = config_path(a, o);
     if (o->verbose)
-        fprintf(err, "shardlint: configuration: %s\n", path ? path : "none");
+        fprintf(err, "shardlint: configuration: %s\n", path ? sl_escape(a, path, 0) : "none");
     sl_err e;
     if (load_config(a, o, path, &e) != 0)
         return sl_cli_input_error(err, &e);
