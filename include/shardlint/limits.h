@@ -30,9 +30,12 @@
 #define SL_SH_MAX_EXPANSION_DEPTH 32
 /* Bytes one shell word may expand to, and all variable expansions of a
  * script together: `V1=$V0$V0` forty times would otherwise ask for a
- * terabyte from a 600-byte script. */
+ * terabyte from a 600-byte script. Each expanded byte keeps where it was
+ * written and is copied when a variable or `eval` takes it, about 25 bytes
+ * in all, so the script limit bounds a scan to about 25 MiB; MaxText's
+ * scripts expand to a few kilobytes. */
 #define SL_SH_MAX_WORD (64u << 10)
-#define SL_SH_MAX_EXPANDED (64u << 20)
+#define SL_SH_MAX_EXPANDED (1u << 20)
 
 /* Parsed files and merged chains a session keeps between targets; past
  * this, the least recently used are dropped (and parsed again if needed),
