@@ -167,6 +167,15 @@ Test(fix, all_files_or_none)
     cli_run_free(&r);
     expect_file("configs/gpu/mixtral-8x7b-ep.yml", "example/configs/gpu/mixtral-8x7b-ep.yml");
     expect_file("configs/gpu/ep2.yml", "example/configs/gpu/mixtral-8x7b-ep.yml");
+    /* Writable, each config's finding is its own, with its own fix: both
+     * files are fixed in one run. */
+    cr_assert_eq(chmod(tree_path("configs/gpu/ep2.yml"), 0644), 0);
+    r = run("check %s/configs/gpu --fix");
+    cr_expect(strstr(r.err, "mixtral-8x7b-ep.yml (1 edit)"), "%s", r.err);
+    cr_expect(strstr(r.err, "ep2.yml (1 edit)"), "%s", r.err);
+    cli_run_free(&r);
+    expect_file("configs/gpu/mixtral-8x7b-ep.yml", "fix/mixtral-8x7b-ep.fixed.yml");
+    expect_file("configs/gpu/ep2.yml", "fix/mixtral-8x7b-ep.fixed.yml");
     tree_remove();
 }
 

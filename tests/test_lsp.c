@@ -432,9 +432,10 @@ Test(lsp, an_edit_of_base_yml_relints_the_open_script, .timeout = 60)
     stop(&s);
 }
 
-/* A config's finding is located at base.yml's rule line: base.yml offers to
+/* A config's finding is located at the config's key that makes the axis
+ * active, and shown at base.yml's rule line too: the config offers to
  * disable it there, and once the comment is in the buffer the finding is
- * gone from both files. Hovering on the rule names what uses it. */
+ * gone. Hovering on the rule names what uses it. */
 Test(lsp, a_finding_is_disabled_for_its_line_and_a_rule_explained, .timeout = 60)
 {
     server s = start();
@@ -460,19 +461,19 @@ Test(lsp, a_finding_is_disabled_for_its_line_and_a_rule_explained, .timeout = 60
 
     /* A cursor at the start of the line is enough to be offered it. */
     cJSON *range = cJSON_CreateObject();
-    cJSON_AddItemToObject(range, "start", position(87, 0));
-    cJSON_AddItemToObject(range, "end", position(87, 0));
-    cJSON *r = code_actions(&s, base, range);
+    cJSON_AddItemToObject(range, "start", position(17, 0));
+    cJSON_AddItemToObject(range, "end", position(17, 0));
+    cJSON *r = code_actions(&s, config, range);
     const cJSON *a, *disable = NULL;
     cJSON_ArrayForEach(a, get(r, "result"))
         if (strstr(get(a, "title")->valuestring, "SL001: disable for this line"))
             disable = a;
     cr_assert_not_null(disable);
     const cJSON *edit = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(
-                                               get(disable, "edit.changes"), base), 0);
-    cr_expect_str_eq(get(edit, "newText")->valuestring, "    # shardlint: disable=SL001\n");
-    change_doc(&s, base, 2, get(edit, "range"), get(edit, "newText")->valuestring);
-    cJSON *after = diagnostics_for(&s, base, 2);
+                                               get(disable, "edit.changes"), config), 0);
+    cr_expect_str_eq(get(edit, "newText")->valuestring, "# shardlint: disable=SL001\n");
+    change_doc(&s, config, 2, get(edit, "range"), get(edit, "newText")->valuestring);
+    cJSON *after = diagnostics_for(&s, config, 2);
     cr_expect_null(first_with_code(get(after, "params.diagnostics"), "SL001"));
     cJSON_Delete(pub);
     cJSON_Delete(hover);

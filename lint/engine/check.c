@@ -12,18 +12,24 @@ static bool in_file(sl_loc l, const char *file)
 
 /* A finding a launch causes is reported in the launch's script, at the word
  * that makes it happen (the first of its locations in the script), else at
- * the launch's config word; where the rule put it becomes a related
- * location. So each launch with a problem is its own finding, in the file a
- * pull request or an editor is looking at. */
-static void locate_at_launch(sl_arena *a, sl_finding *f, const target *t)
+ * the launch's config word; a finding of a config named or walked, at its
+ * first location in that file, when it has one, unless a command-line word
+ * is to blame. Where the rule put it becomes a related location. So each launch or config with a problem is
+ * its own finding, with its own fix, in the file a pull request or an
+ * editor is looking at. */
+static void locate_at_source(sl_arena *a, sl_finding *f, const target *t)
 {
-    if (!t->script || f->stays || in_file(f->loc, t->script))
+    const char *file = t->script ? t->script : t->source;
+    bool on_command_line = !f->loc.file && f->loc.word > 0;
+    if (!file || f->stays || on_command_line || in_file(f->loc, file))
         return;
-    sl_loc at = t->launch_at;
     size_t k = f->nrelated;
     for (size_t i = 0; i < f->nrelated && k == f->nrelated; i++)
-        if (in_file(f->related[i].loc, t->script))
+        if (in_file(f->related[i].loc, file))
             k = i;
+    if (k == f->nrelated && !t->script)
+        return;
+    sl_loc at = t->launch_at;
     if (k < f->nrelated) {
         at = f->related[k].loc;
         memmove(&f->related[k], &f->related[k + 1], (f->nrelated - k - 1) * sizeof *f->related);
@@ -60,7 +66,7 @@ static void keep(run *x, sl_arena *scratch, const sl_findings *from, const targe
     for (size_t i = 0; i < from->n; i++) {
         sl_finding *f = from->items[i];
         if (t)
-            locate_at_launch(scratch, f, t);
+            locate_at_source(scratch, f, t);
         if (!finding_wanted(x->o, f, t ? t->source : f->loc.file) ||
             suppress_finding(x->sup, f))
             continue;
