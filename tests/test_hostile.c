@@ -261,3 +261,19 @@ Test(hostile, a_fix_that_brings_many_findings_is_described_briefly)
     cr_expect_lt(strlen(r.out), 64 * 1024, "the report lists every new finding");
     cli_run_free(&r);
 }
+
+/* --verbose names the configuration file it reads, escaped like every
+ * other path it prints. */
+Test(hostile, the_configuration_file_is_named_escaped)
+{
+    const char *name = "configs/cfg\n::error::C\033[2J.yml";
+    tree_write(name, "select: [SL001]\n");
+    cli_run r = check(tree_path("configs/gpu/mixtral-8x7b-ep.yml"), "--config", tree_path(name),
+                      "--verbose", NULL);
+    cr_expect(strstr(r.err, "shardlint: configuration: "), "%s", r.err);
+    cr_expect(strstr(r.err, "cfg\\n::error::C\\x1b[2J.yml\n"), "%s", r.err);
+    cr_expect_null(strchr(r.err, '\033'));
+    for (const char *p = r.err; (p = strstr(p, "\n::")); p++)
+        cr_expect(false, "a line starts with '::': %s", r.err);
+    cli_run_free(&r);
+}
