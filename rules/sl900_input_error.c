@@ -21,11 +21,6 @@ static const char doc[] =
     "out, such as a launch-script word using a variable the script does not define,\n"
     "are SL901 notes, not this rule.\n";
 
-/* Nothing to check in a lint run: the inputs it reports never reach one. */
-static void check(const sl_lint_ctx *ctx, sl_findings *out)
-{
-}
-
 const sl_rule_def sl_rule_sl900 = {
     .id = "SL900",
     .name = "input-error",
@@ -33,6 +28,5 @@ const sl_rule_def sl_rule_sl900 = {
     .doc = doc,
     .level = SL_LEVEL_ERROR,
     .tags = {"input", "correctness", NULL},
-    .check = check,
     .precision = "very-high",
 };

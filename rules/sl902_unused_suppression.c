@@ -32,12 +32,6 @@ static const char doc[] =
     "When a suppression serves a run this one does not make (other `--devices`, latent\n"
     "mode off): `--ignore SL902`, or `# shardlint: disable=SL902` on the same line.\n";
 
-/* Nothing to check in a lint run: suppression comments are judged once
- * every target of a check has been linted. */
-static void check(const sl_lint_ctx *ctx, sl_findings *out)
-{
-}
-
 const sl_rule_def sl_rule_sl902 = {
     .id = "SL902",
     .name = "unused-suppression",
@@ -45,6 +39,5 @@ const sl_rule_def sl_rule_sl902 = {
     .doc = doc,
     .level = SL_LEVEL_NOTE,
     .tags = {"maintenance", NULL},
-    .check = check,
     .precision = "very-high",
 };

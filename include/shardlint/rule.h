@@ -45,7 +45,9 @@ typedef struct sl_rule_def {
     const char *doc;         /* Markdown: what, why, how to fix, example */
     sl_level level;          /* default level */
     const char *tags[4];     /* NULL-terminated */
-    /* One of the two: a rule reads a lint run, or a launch of a script. */
+    /* At most one of the two: a rule reads a lint run, or a launch of a
+     * script. A rule with neither reports from the engine itself (SL900
+     * input errors, SL902 suppressions judged after every target). */
     void (*check)(const sl_lint_ctx *ctx, sl_findings *out);
     /* How often a finding of this rule is a real problem, in code scanning's
      * words: "very-high", "high", "medium" or "low"; NULL when unsaid. */
