@@ -149,12 +149,17 @@ const char *tree_path(const char *rel)
     return p;
 }
 
-void tree_write(const char *rel, const char *text)
+void write_file(const char *path, const char *text)
 {
-    FILE *f = fopen(tree_path(rel), "w");
-    cr_assert_not_null(f, "%s", rel);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
     fputs(text, f);
     fclose(f);
+}
+
+void tree_write(const char *rel, const char *text)
+{
+    write_file(tree_path(rel), text);
 }
 
 void tree_remove(void)

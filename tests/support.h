@@ -38,6 +38,9 @@ double json_num(cJSON *j, const char *path);
 /* text parsed; the test fails when it is not JSON. */
 cJSON *json_parse(const char *text);
 
+/* Writes text to path, replacing what it held; the test fails when it cannot. */
+void write_file(const char *path, const char *text);
+
 /* A fresh folder under /tmp holding a copy of fixtures/<from> at <to>; its
  * path. One tree at a time: tree_remove deletes it, read-only parts too. */
 const char *tree_make(const char *from, const char *to);

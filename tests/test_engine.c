@@ -74,14 +74,6 @@ Test(engine, scanned_sites_match_the_catalog)
     cr_expect_eq(sl_catalog_match(&s, cat, 2), &cat[1]);
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* A session keeps parsed files between runs and parses a file again when
  * its content changed, as an editor session needs. */
 Test(engine, session_reloads_a_changed_file)
@@ -159,18 +151,13 @@ static char *suppression_repo(void)
     snprintf(path, sizeof path, "%s/.git", dir);
     cr_assert_eq(mkdir(path, 0700), 0);
     snprintf(path, sizeof path, "%s/base.yml", dir);
-    FILE *f = fopen(path, "w");
-    fputs(base, f);
-    fclose(f);
+    write_file(path, base);
     free(base);
     snprintf(path, sizeof path, "%s/entry.yml", dir);
-    f = fopen(path, "w");
-    fputs("base_config: base.yml\n"
-          "ici_fsdp_parallelism: 2  # shardlint: disable=SL004\n"
-          "# shardlint: disable=invalid-mesh\n"
-          "ici_tensor_parallelism: 8\n",
-          f);
-    fclose(f);
+    write_file(path, "base_config: base.yml\n"
+                     "ici_fsdp_parallelism: 2  # shardlint: disable=SL004\n"
+                     "# shardlint: disable=invalid-mesh\n"
+                     "ici_tensor_parallelism: 8\n");
     return dir;
 }
 

@@ -99,9 +99,7 @@ Test(hostile, a_symlink_out_of_the_tree_is_reported_not_followed)
     cr_assert_not_null(mkdtemp(outside));
     char secret[128], cmd[256];
     snprintf(secret, sizeof secret, "%s/secret.yml", outside);
-    FILE *f = fopen(secret, "w");
-    fputs("base_config: TOKEN-1234\n", f);
-    fclose(f);
+    write_file(secret, "base_config: TOKEN-1234\n");
     cr_assert_eq(symlink(secret, tree_path("configs/leak.yml")), 0);
     cli_run r = check(tree_path("configs"), NULL);
     cr_expect_eq(r.status, 2);

@@ -46,14 +46,6 @@ static const char *in_top(const char *rel)
     return buf[k];
 }
 
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* n comment lines inserted before line `at` of the file. */
 static void insert_lines(const char *path, int at, int n)
 {

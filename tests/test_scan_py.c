@@ -305,14 +305,6 @@ static char *scan_all(const char *dir, const char *cache)
     return out;
 }
 
-static void put_file(const char *path, const char *text, const char *mode)
-{
-    FILE *f = fopen(path, mode);
-    cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 /* The cache gives what a scan gives, is used only for unchanged files, and
  * a cache that does not parse is ignored. */
 Test(scan_py, cache_gives_what_a_scan_gives)
@@ -326,7 +318,7 @@ Test(scan_py, cache_gives_what_a_scan_gives)
     for (size_t i = 0; i < 2; i++) {
         char *text = slurp(fixture(sl_sprintf(arena, "scan/%s", names[i])));
         cr_assert_not_null(text);
-        put_file(sl_sprintf(arena, "%s/%s", src, names[i]), text, "w");
+        write_file(sl_sprintf(arena, "%s/%s", src, names[i]), text);
         free(text);
     }
     char *fresh = scan_all(src, NULL);
@@ -338,7 +330,10 @@ Test(scan_py, cache_gives_what_a_scan_gives)
     cr_assert_eq(stat(cache, &after), 0);
     cr_expect_eq(before.st_ino, after.st_ino, "a run whose files all hit rewrote the cache");
 
-    put_file(sl_sprintf(arena, "%s/guards.py", src), "x = ('embed', 'mlp')\n", "a");
+    FILE *f = fopen(sl_sprintf(arena, "%s/guards.py", src), "a");
+    cr_assert_not_null(f);
+    fputs("x = ('embed', 'mlp')\n", f);
+    fclose(f);
     char *changed = scan_all(src, NULL);
     cr_expect_str_neq(changed, fresh);
     cr_expect_str_eq(scan_all(src, cache), changed);
